@@ -1,0 +1,92 @@
+//===- TileAttrs.td - tile dialect attributes --------------*- tablegen -*-===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_DIALECT_TILE_IR_TILEATTRS_TD
+#define KILN_DIALECT_TILE_IR_TILEATTRS_TD
+
+include "kiln/Dialect/Tile/IR/TileBase.td"
+include "mlir/IR/EnumAttr.td"
+include "kiln/Dialect/Tile/IR/TileAttrInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Tile_GridDim : I32EnumAttr<"GridDim", "a dimension of the launch grid", [
+    I32EnumAttrCase<"x", 0>, I32EnumAttrCase<"y", 1>, I32EnumAttrCase<"z", 2>]> {
+  let cppNamespace = "::kiln::tile";
+}
+
+def Tile_ReduceKind : I32EnumAttr<"ReduceKind", "a reduction", [
+    I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"max", 1>,
+    I32EnumAttrCase<"min", 2>]> {
+  let cppNamespace = "::kiln::tile";
+}
+
+//===----------------------------------------------------------------------===//
+// Launch grid
+//===----------------------------------------------------------------------===//
+
+def Tile_GridExtentAttr : Tile_Attr<"GridExtent", "extent"> {
+  let summary = "The extent of one launch-grid dimension";
+  let description = [{
+    How the launcher computes one dimension of the grid from the kernel's
+    arguments. Three forms:
+
+    - a constant: `#tile.extent<value = 1>`;
+    - tiles over a tensor dimension, `ceil(extent(arg, dim) / div)`:
+      `#tile.extent<arg = 2, dim = 1, div = 256>`;
+    - tiles over a scalar argument, `ceil(arg / div)`:
+      `#tile.extent<arg = 3, div = 128>`.
+
+    In a `tile.kernel` header these print as `1`, `%c[1] / 256` and
+    `%n / 128`.
+  }];
+  let parameters = (ins
+    OptionalParameter<"std::optional<int64_t>">:$arg,
+    OptionalParameter<"std::optional<int64_t>">:$dim,
+    OptionalParameter<"std::optional<int64_t>">:$div,
+    OptionalParameter<"std::optional<int64_t>">:$value);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    bool isConstant() const { return getValue().has_value(); }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Distributed layouts (encodings of tensors after layout assignment)
+//===----------------------------------------------------------------------===//
+
+def Tile_BlockedLayoutAttr : Tile_Attr<"BlockedLayout", "blocked",
+    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>]> {
+  let summary = "Tensor elements spread over threads in contiguous blocks";
+  let description = [{
+    Per dimension `d` (row-major: the last dimension varies fastest), each
+    thread holds `elems[d]` contiguous elements, a warp spans `threads[d]`
+    threads and the CTA spans `warps[d]` warps. The block covered once by all
+    threads, `elems[d] * threads[d] * warps[d]`, repeats to cover the tensor;
+    a dimension smaller than it is replicated. The products of `threads` and of
+    `warps` are 32 and the number of warps.
+
+    Example: `#tile.blocked<elems = [4], threads = [32], warps = [4]>` gives
+    each of 128 threads 4 consecutive f32 of every 512 (one 16-byte access).
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$elems,
+                        ArrayRefParameter<"int64_t">:$threads,
+                        ArrayRefParameter<"int64_t">:$warps);
+  let assemblyFormat = [{
+    `<` `elems` `=` `[` $elems `]` `,` `threads` `=` `[` $threads `]` `,`
+        `warps` `=` `[` $warps `]` `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getRank() const { return getElems().size(); }
+    int64_t getNumWarps() const;
+  }];
+}
+
+#endif // KILN_DIALECT_TILE_IR_TILEATTRS_TD

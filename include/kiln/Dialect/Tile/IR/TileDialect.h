@@ -1,0 +1,45 @@
+//===- TileDialect.h - tile dialect, types and attributes -------*- C++ -*-===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_DIALECT_TILE_IR_TILEDIALECT_H
+#define KILN_DIALECT_TILE_IR_TILEDIALECT_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+
+#include "kiln/Dialect/Tile/IR/TileDialect.h.inc"
+#include "kiln/Dialect/Tile/IR/TileEnums.h.inc"
+
+#include "kiln/Dialect/Tile/IR/TileAttrInterfaces.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "kiln/Dialect/Tile/IR/TileAttrs.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "kiln/Dialect/Tile/IR/TileTypes.h.inc"
+
+namespace kiln::tile {
+/// Returns the distributed layout of a tensor type, or null if it has none.
+DistributedLayoutAttr getLayout(mlir::Type type);
+
+/// The blocked layout Kiln gives a tile of `shape` (every dimension a power
+/// of two) spread over `numWarps` warps: runs of up to `vectorElems`
+/// contiguous elements per thread along the last dimension, lanes along the
+/// last dimensions first, warps along the first dimensions first.
+BlockedLayoutAttr getDefaultBlockedLayout(mlir::MLIRContext *ctx,
+                                          llvm::ArrayRef<int64_t> shape,
+                                          int64_t numWarps,
+                                          int64_t vectorElems);
+
+/// `type` with `layout` as its encoding.
+mlir::RankedTensorType withLayout(mlir::RankedTensorType type,
+                                  mlir::Attribute layout);
+} // namespace kiln::tile
+
+#endif // KILN_DIALECT_TILE_IR_TILEDIALECT_H

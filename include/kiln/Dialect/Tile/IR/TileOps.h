@@ -1,0 +1,21 @@
+//===- TileOps.h - tile dialect operations ----------------------*- C++ -*-===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_DIALECT_TILE_IR_TILEOPS_H
+#define KILN_DIALECT_TILE_IR_TILEOPS_H
+
+#include "kiln/Dialect/Tile/IR/TileDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "kiln/Dialect/Tile/IR/TileOps.h.inc"
+
+#endif // KILN_DIALECT_TILE_IR_TILEOPS_H

@@ -1,0 +1,35 @@
+//===- Pipelines.h - Kiln's shipped pass pipeline ---------------*- C++ -*-===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_PIPELINES_PIPELINES_H
+#define KILN_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace kiln {
+
+/// Options of the Hopper pipeline. `kilnc` exposes each as a flag of the same
+/// name; `kiln-opt --kiln-hopper-pipeline="name=value ..."` takes them too.
+struct HopperPipelineOptions
+    : public mlir::PassPipelineOptions<HopperPipelineOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("Target GPU (only sm_90a)"),
+                           llvm::cl::init("sm_90a")};
+};
+
+/// Adds the pipeline that takes tile programs to LLVM-dialect kernels ready
+/// for translation to LLVM IR and the NVPTX backend. `kilnc` runs exactly
+/// this; `kiln-opt --kiln-hopper-pipeline` replays it.
+void buildHopperPipeline(mlir::OpPassManager &pm,
+                         const HopperPipelineOptions &options);
+
+/// Registers `kiln-hopper-pipeline` with the pass registry.
+void registerHopperPipeline();
+
+} // namespace kiln
+
+#endif // KILN_PIPELINES_PIPELINES_H

@@ -1,0 +1,357 @@
+//===- TileToNVVM.cpp - lower tile kernels to LLVM and NVVM ---------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Turns each `tile.kernel` into an `llvm.func` kernel and its tiles, which
+// carry distributed layouts, into per-thread vectors. What stays: arith,
+// math, scf, vector, LLVM and NVVM ops, for the upstream conversions to
+// LLVM that follow.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Conversion/Passes.h"
+
+#include "KernelABI.h"
+#include "Layouts.h"
+#include "LoweringUtils.h"
+
+#include "kiln/Dialect/Tile/IR/TileOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#define DEBUG_TYPE "convert-tile-to-nvvm"
+
+namespace kiln {
+#define GEN_PASS_DEF_CONVERTTILETONVVMPASS
+#include "kiln/Conversion/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::tile;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+/// Tiles with a distributed layout become the vector of elements one thread
+/// holds; every other type stays.
+class TileTypeConverter : public TypeConverter {
+public:
+  TileTypeConverter() {
+    addConversion([](Type t) { return t; });
+    addConversion([](RankedTensorType t) -> Type {
+      DistributedLayoutAttr layout = getLayout(t);
+      if (!layout)
+        return {};
+      return VectorType::get({layout.getElemsPerThread(t.getShape())},
+                             t.getElementType());
+    });
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+/// An arith or math op on tiles becomes the same op on per-thread vectors:
+/// every thread applies it to the elements it holds.
+class ElementwisePattern : public ConversionPattern {
+public:
+  ElementwisePattern(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {
+  }
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
+        isa<arith::ConstantOp>(op) || op->getNumRegions() != 0)
+      return failure();
+    if (!op->hasTrait<OpTrait::Elementwise>())
+      return rewriter.notifyMatchFailure(op, "not element-wise");
+    SmallVector<Type> resultTypes;
+    if (failed(typeConverter->convertTypes(op->getResultTypes(), resultTypes)))
+      return failure();
+    OperationState state(op->getLoc(), op->getName(), operands, resultTypes,
+                         op->getAttrs());
+    rewriter.replaceOp(op, rewriter.create(state)->getResults());
+    return success();
+  }
+};
+
+/// A splat constant tile becomes a splat constant vector. Other dense
+/// constants would need each thread to pick its own elements.
+class ConstantPattern : public OpConversionPattern<arith::ConstantOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(arith::ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto tensorType = dyn_cast<RankedTensorType>(op.getType());
+    if (!tensorType)
+      return failure();
+    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!dense || !dense.isSplat())
+      return rewriter.notifyMatchFailure(op, "not a splat");
+    auto vectorType = dyn_cast_or_null<VectorType>(
+        getTypeConverter()->convertType(tensorType));
+    if (!vectorType)
+      return failure();
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, vectorType, dense.resizeSplat(vectorType));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Tile ops
+//===----------------------------------------------------------------------===//
+
+class ProgramIdPattern : public OpConversionPattern<ProgramIdOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ProgramIdOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, emitBlockId(rewriter, op.getLoc(), op.getDim()));
+    return success();
+  }
+};
+
+class NumProgramsPattern : public OpConversionPattern<NumProgramsOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(NumProgramsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, emitGridDim(rewriter, op.getLoc(), op.getDim()));
+    return success();
+  }
+};
+
+class DimPattern : public OpConversionPattern<DimOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DimOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    DescValues desc = unpackDesc(adaptor.getDesc());
+    rewriter.replaceOp(op, desc.extents[op.getIndex()]);
+    return success();
+  }
+};
+
+class SplatPattern : public OpConversionPattern<SplatOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SplatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto vectorType = dyn_cast_or_null<VectorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!vectorType)
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, vectorType,
+                                                     adaptor.getValue());
+    return success();
+  }
+};
+
+class IotaPattern : public OpConversionPattern<IotaOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(IotaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    auto vectorType = dyn_cast_or_null<VectorType>(
+        getTypeConverter()->convertType(type));
+    if (!vectorType)
+      return failure();
+    Location loc = op.getLoc();
+    Value tid = emitLayoutThreadId(rewriter, loc, op);
+    ElementCoords coords = emitElementCoords(rewriter, loc, getLayout(type),
+                                             type.getShape(), tid);
+    Type elt = type.getElementType();
+    SmallVector<Value> elems;
+    for (auto &c : coords)
+      elems.push_back(castInteger(rewriter, loc, c[0], elt));
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vectorType,
+                                                        elems);
+    return success();
+  }
+};
+
+class ScalarLoadPattern : public OpConversionPattern<ScalarLoadOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ScalarLoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    DescValues desc = unpackDesc(adaptor.getDesc());
+    SmallVector<Value> coords(adaptor.getCoords());
+    Value inBounds = emitInBounds(rewriter, loc, desc, coords, 1);
+    Value addr = emitElementAddress(rewriter, loc, desc, coords,
+                                    op.getType());
+    rewriter.replaceOp(op, emitMaskedLoad(rewriter, loc, addr, inBounds,
+                                          op.getType()));
+    return success();
+  }
+};
+
+/// Loads a tile in a distributed layout: each thread reads its runs of
+/// contiguous elements with one vector access where the run is in bounds
+/// and aligned, element by element (zero outside the tensor) elsewhere.
+class LoadPattern : public OpConversionPattern<LoadOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    DistributedLayoutAttr layout = getLayout(type);
+    Location loc = op.getLoc();
+    DescValues desc = unpackDesc(adaptor.getDesc());
+    Value tid = emitLayoutThreadId(rewriter, loc, op);
+    ElementCoords coords =
+        emitElementCoords(rewriter, loc, layout, type.getShape(), tid);
+    int64_t run = getContiguousRun(layout, type.getShape());
+    Type elt = type.getElementType();
+    SmallVector<Value> elems;
+    for (size_t r = 0; r < coords.size(); r += run) {
+      SmallVector<Value> global =
+          offsetCoords(rewriter, loc, coords[r], adaptor.getCoords());
+      SmallVector<Value> part =
+          emitRunLoad(rewriter, loc, desc, global, run, elt);
+      elems.append(part.begin(), part.end());
+    }
+    auto vectorType = cast<VectorType>(getTypeConverter()->convertType(type));
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vectorType,
+                                                        elems);
+    return success();
+  }
+};
+
+/// Stores a tile in a distributed layout, the mirror image of LoadPattern:
+/// elements outside the tensor are not written.
+class StorePattern : public OpConversionPattern<StoreOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getValue().getType();
+    DistributedLayoutAttr layout = getLayout(type);
+    Location loc = op.getLoc();
+    DescValues desc = unpackDesc(adaptor.getDesc());
+    Value tid = emitLayoutThreadId(rewriter, loc, op);
+    ElementCoords coords =
+        emitElementCoords(rewriter, loc, layout, type.getShape(), tid);
+    int64_t run = getContiguousRun(layout, type.getShape());
+    SmallVector<Value> elems = unpackVector(rewriter, loc, adaptor.getValue());
+    for (size_t r = 0; r < coords.size(); r += run) {
+      SmallVector<Value> global =
+          offsetCoords(rewriter, loc, coords[r], adaptor.getCoords());
+      emitRunStore(rewriter, loc, desc, global,
+                   ArrayRef<Value>(elems).slice(r, run));
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+class ReturnPattern : public OpConversionPattern<ReturnOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ReturnOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<LLVM::ReturnOp>(op, ValueRange());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+/// Reports, with its location, each op the patterns cannot lower, so that a
+/// failed conversion says why.
+LogicalResult checkLowerable(ModuleOp module) {
+  WalkResult result = module.walk([](Operation *op) -> WalkResult {
+    for (Value v : op->getResults()) {
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      if (type && !getLayout(type))
+        return op->emitOpError()
+               << "has no layout; run tile-assign-layouts first";
+    }
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (isa<RankedTensorType>(constant.getType()) &&
+          (!dense || !dense.isSplat()))
+        return op->emitOpError() << "only splat constant tiles can be "
+                                    "lowered; build others from tile.iota";
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+class ConvertTileToNVVMPass final
+    : public kiln::impl::ConvertTileToNVVMPassBase<ConvertTileToNVVMPass> {
+public:
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    if (failed(checkLowerable(module)))
+      return signalPassFailure();
+
+    // Signatures first: every kernel becomes an llvm.func whose descriptor
+    // arguments are unpacked by unrealized casts the patterns read.
+    SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
+    for (KernelOp kernel : kernels)
+      if (failed(convertKernelSignature(kernel)))
+        return signalPassFailure();
+
+    TileTypeConverter converter;
+    RewritePatternSet patterns(ctx);
+    patterns.add<ElementwisePattern>(converter, ctx);
+    patterns.add<ConstantPattern, ProgramIdPattern, NumProgramsPattern,
+                 DimPattern, SplatPattern, IotaPattern, ScalarLoadPattern,
+                 LoadPattern, StorePattern, ReturnPattern>(converter, ctx);
+
+    ConversionTarget target(*ctx);
+    target.addLegalDialect<LLVM::LLVMDialect, NVVM::NVVMDialect,
+                           vector::VectorDialect>();
+    target.addIllegalDialect<TileDialect>();
+    target.addDynamicallyLegalDialect<arith::ArithDialect, math::MathDialect>(
+        [&](Operation *op) { return converter.isLegal(op); });
+    target.addLegalOp<UnrealizedConversionCastOp>();
+    scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                         target);
+    if (failed(applyPartialConversion(module, target, std::move(patterns))))
+      return signalPassFailure();
+
+    eraseDescriptorCasts(module);
+  }
+};
+
+} // namespace

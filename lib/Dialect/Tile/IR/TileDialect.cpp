@@ -1,0 +1,218 @@
+//===- TileDialect.cpp - tile dialect, types and attributes ---------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Dialect/Tile/IR/TileDialect.h"
+#include "kiln/Dialect/Tile/IR/TileOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace kiln::tile;
+
+#include "kiln/Dialect/Tile/IR/TileDialect.cpp.inc"
+#include "kiln/Dialect/Tile/IR/TileEnums.cpp.inc"
+
+#include "kiln/Dialect/Tile/IR/TileAttrInterfaces.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "kiln/Dialect/Tile/IR/TileAttrs.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "kiln/Dialect/Tile/IR/TileTypes.cpp.inc"
+
+void TileDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "kiln/Dialect/Tile/IR/TileTypes.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "kiln/Dialect/Tile/IR/TileAttrs.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "kiln/Dialect/Tile/IR/TileOps.cpp.inc"
+      >();
+}
+
+DistributedLayoutAttr kiln::tile::getLayout(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return {};
+  return dyn_cast_or_null<DistributedLayoutAttr>(tensor.getEncoding());
+}
+
+RankedTensorType kiln::tile::withLayout(RankedTensorType type,
+                                        Attribute layout) {
+  return RankedTensorType::get(type.getShape(), type.getElementType(), layout);
+}
+
+BlockedLayoutAttr kiln::tile::getDefaultBlockedLayout(MLIRContext *ctx,
+                                                      ArrayRef<int64_t> shape,
+                                                      int64_t numWarps,
+                                                      int64_t vectorElems) {
+  int64_t rank = shape.size();
+  SmallVector<int64_t> elems(rank, 1), threads(rank, 1), warps(rank, 1);
+  elems[rank - 1] = std::min(vectorElems, shape[rank - 1]);
+  // Lanes go to the innermost dimensions first, so that a warp reads long
+  // contiguous runs; what is left over replicates along the last dimension.
+  int64_t lanes = 32;
+  for (int64_t d = rank - 1; d >= 0 && lanes > 1; --d) {
+    int64_t room = std::max<int64_t>(1, shape[d] / elems[d]);
+    int64_t take = std::min(lanes, room);
+    threads[d] = take;
+    lanes /= take;
+  }
+  threads[rank - 1] *= lanes;
+  // Warps go to the outermost dimensions first.
+  int64_t left = numWarps;
+  for (int64_t d = 0; d < rank && left > 1; ++d) {
+    int64_t room = std::max<int64_t>(1, shape[d] / (elems[d] * threads[d]));
+    int64_t take = std::min(left, room);
+    warps[d] = take;
+    left /= take;
+  }
+  warps[0] *= left;
+  return BlockedLayoutAttr::get(ctx, elems, threads, warps);
+}
+
+//===----------------------------------------------------------------------===//
+// DescType
+//===----------------------------------------------------------------------===//
+
+Type DescType::parse(AsmParser &parser) {
+  SmallVector<int64_t> shape;
+  Type elementType;
+  if (parser.parseLess() ||
+      parser.parseDimensionList(shape, /*allowDynamic=*/false,
+                                /*withTrailingX=*/true) ||
+      parser.parseType(elementType) || parser.parseGreater())
+    return {};
+  return parser.getChecked<DescType>(parser.getContext(), shape, elementType);
+}
+
+void DescType::print(AsmPrinter &printer) const {
+  printer << '<';
+  printer.printDimensionList(getBlockShape());
+  printer << 'x' << getElementType() << '>';
+}
+
+LogicalResult DescType::verify(function_ref<InFlightDiagnostic()> emitError,
+                               ArrayRef<int64_t> blockShape,
+                               Type elementType) {
+  if (blockShape.empty())
+    return emitError() << "a tensor descriptor needs a rank of at least 1";
+  if (blockShape.size() > 5)
+    return emitError() << "a tensor descriptor has at most 5 dimensions "
+                          "(the tensor-memory accelerator's limit), got "
+                       << blockShape.size();
+  for (int64_t d : blockShape)
+    if (d < 1)
+      return emitError() << "block dimensions must be positive, got " << d;
+  if (elementType.isInteger(1) || !elementType.isIntOrFloat())
+    return emitError() << "descriptor element type must be an integer of 8 to "
+                          "64 bits or a float, got "
+                       << elementType;
+  unsigned width = elementType.getIntOrFloatBitWidth();
+  if (width < 8 || width > 64)
+    return emitError() << "descriptor element type must be 8 to 64 bits wide, "
+                          "got "
+                       << elementType;
+  return success();
+}
+
+RankedTensorType DescType::getTileType() const {
+  return RankedTensorType::get(getBlockShape(), getElementType());
+}
+
+//===----------------------------------------------------------------------===//
+// GridExtentAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+GridExtentAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       std::optional<int64_t> arg, std::optional<int64_t> dim,
+                       std::optional<int64_t> div,
+                       std::optional<int64_t> constant) {
+  if (constant) {
+    if (arg || dim || div)
+      return emitError() << "a constant grid extent takes no argument";
+    if (*constant < 1)
+      return emitError() << "a constant grid extent must be positive, got "
+                         << *constant;
+    return success();
+  }
+  if (!arg || !div)
+    return emitError() << "a grid extent is a constant or an argument divided "
+                          "by a tile size";
+  if (*arg < 0 || (dim && *dim < 0))
+    return emitError() << "grid extent argument and dimension must be "
+                          "non-negative";
+  if (*div < 1)
+    return emitError() << "grid extent tile size must be positive, got "
+                       << *div;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BlockedLayoutAttr
+//===----------------------------------------------------------------------===//
+
+static int64_t product(ArrayRef<int64_t> values) {
+  int64_t p = 1;
+  for (int64_t v : values)
+    p *= v;
+  return p;
+}
+
+LogicalResult
+BlockedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          ArrayRef<int64_t> elems, ArrayRef<int64_t> threads,
+                          ArrayRef<int64_t> warps) {
+  if (elems.empty() || elems.size() != threads.size() ||
+      elems.size() != warps.size())
+    return emitError() << "blocked layout needs elems, threads and warps of "
+                          "one non-zero rank";
+  for (ArrayRef<int64_t> list : {elems, threads, warps})
+    for (int64_t v : list)
+      if (v < 1)
+        return emitError() << "blocked layout entries must be positive";
+  if (product(threads) != 32)
+    return emitError() << "blocked layout threads must multiply to 32 (a "
+                          "warp), got "
+                       << product(threads);
+  return success();
+}
+
+int64_t BlockedLayoutAttr::getNumWarps() const { return product(getWarps()); }
+
+int64_t BlockedLayoutAttr::getNumThreads() const { return 32 * getNumWarps(); }
+
+int64_t BlockedLayoutAttr::getElemsPerThread(ArrayRef<int64_t> shape) const {
+  int64_t n = 1;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    int64_t cover = getElems()[d] * getThreads()[d] * getWarps()[d];
+    n *= getElems()[d] * std::max<int64_t>(1, size / cover);
+  }
+  return n;
+}
+
+LogicalResult BlockedLayoutAttr::verifyShape(
+    ArrayRef<int64_t> shape,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  if (static_cast<int64_t>(shape.size()) != getRank())
+    return emitError() << "blocked layout of rank " << getRank()
+                       << " cannot hold a tensor of rank " << shape.size();
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    int64_t cover = getElems()[d] * getThreads()[d] * getWarps()[d];
+    if (size % getElems()[d] != 0 || (size % cover != 0 && cover % size != 0))
+      return emitError() << "blocked layout does not tile dimension " << d
+                         << " of size " << size;
+  }
+  return success();
+}

@@ -1,0 +1,473 @@
+//===- TileOps.cpp - tile dialect operations ------------------------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Dialect/Tile/IR/TileOps.h"
+
+#include "kiln/Dialect/Aref/IR/ArefOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionImplementation.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallSet.h"
+
+using namespace mlir;
+using namespace kiln::tile;
+
+#define GET_OP_CLASSES
+#include "kiln/Dialect/Tile/IR/TileOps.cpp.inc"
+
+/// Shape and element type agree; a layout encoding does not count.
+static bool sameShapeAndElement(ShapedType a, ShapedType b) {
+  return a.getShape() == b.getShape() &&
+         a.getElementType() == b.getElementType();
+}
+
+//===----------------------------------------------------------------------===//
+// KernelOp
+//===----------------------------------------------------------------------===//
+
+/// Parses one grid entry: `N`, `%desc[d] / T` or `%scalar / T`.
+static ParseResult parseGridExtent(OpAsmParser &parser,
+                                   ArrayRef<OpAsmParser::Argument> args,
+                                   GridExtentAttr &extent) {
+  MLIRContext *ctx = parser.getContext();
+  int64_t constant;
+  OptionalParseResult constResult = parser.parseOptionalInteger(constant);
+  if (constResult.has_value()) {
+    if (failed(*constResult))
+      return failure();
+    std::optional<int64_t> none;
+    extent = GridExtentAttr::getChecked(
+        [&] { return parser.emitError(parser.getCurrentLocation()); }, ctx,
+        none, none, none, std::optional<int64_t>(constant));
+    return success(static_cast<bool>(extent));
+  }
+  SMLoc loc = parser.getCurrentLocation();
+  OpAsmParser::UnresolvedOperand operand;
+  if (parser.parseOperand(operand))
+    return failure();
+  std::optional<int64_t> argIndex;
+  for (auto [i, arg] : llvm::enumerate(args))
+    if (arg.ssaName.name == operand.name &&
+        arg.ssaName.number == operand.number)
+      argIndex = i;
+  if (!argIndex)
+    return parser.emitError(loc) << "grid refers to '" << operand.name
+                                 << "', which is not a kernel argument";
+  std::optional<int64_t> dim;
+  if (succeeded(parser.parseOptionalLSquare())) {
+    int64_t d;
+    if (parser.parseInteger(d) || parser.parseRSquare())
+      return failure();
+    dim = d;
+  }
+  int64_t div;
+  if (parser.parseSlash() || parser.parseInteger(div))
+    return failure();
+  extent = GridExtentAttr::getChecked(
+      [&] { return parser.emitError(loc); }, ctx, argIndex, dim,
+      std::optional<int64_t>(div), std::optional<int64_t>());
+  return success(static_cast<bool>(extent));
+}
+
+ParseResult KernelOp::parse(OpAsmParser &parser, OperationState &result) {
+  StringAttr nameAttr;
+  if (parser.parseSymbolName(nameAttr, SymbolTable::getSymbolAttrName(),
+                             result.attributes))
+    return failure();
+
+  SmallVector<OpAsmParser::Argument> args;
+  SmallVector<Type> resultTypes;
+  SmallVector<DictionaryAttr> resultAttrs;
+  bool isVariadic = false;
+  if (function_interface_impl::parseFunctionSignatureWithArguments(
+          parser, /*allowVariadic=*/false, args, isVariadic, resultTypes,
+          resultAttrs))
+    return failure();
+  SmallVector<Type> argTypes;
+  for (OpAsmParser::Argument &arg : args)
+    argTypes.push_back(arg.type);
+  Builder &builder = parser.getBuilder();
+  auto fnType = builder.getFunctionType(argTypes, resultTypes);
+  result.addAttribute(getFunctionTypeAttrName(result.name),
+                      TypeAttr::get(fnType));
+
+  if (succeeded(parser.parseOptionalKeyword("grid"))) {
+    SmallVector<Attribute> extents;
+    auto parseOne = [&]() -> ParseResult {
+      GridExtentAttr extent;
+      if (parseGridExtent(parser, args, extent))
+        return failure();
+      extents.push_back(extent);
+      return success();
+    };
+    if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Paren,
+                                       parseOne))
+      return failure();
+    result.addAttribute(getGridAttrName(result.name),
+                        builder.getArrayAttr(extents));
+  }
+
+  if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  call_interface_impl::addArgAndResultAttrs(
+      builder, result, args, resultAttrs, getArgAttrsAttrName(result.name),
+      getResAttrsAttrName(result.name));
+
+  Region *body = result.addRegion();
+  return parser.parseRegion(*body, args);
+}
+
+void KernelOp::print(OpAsmPrinter &p) {
+  p << ' ';
+  p.printSymbolName(getSymName());
+  function_interface_impl::printFunctionSignature(
+      p, *this, getArgumentTypes(), /*isVariadic=*/false, getResultTypes());
+  if (std::optional<ArrayAttr> grid = getGrid()) {
+    p << " grid(";
+    llvm::interleaveComma(*grid, p, [&](Attribute a) {
+      auto e = cast<GridExtentAttr>(a);
+      if (e.isConstant()) {
+        p << *e.getValue();
+        return;
+      }
+      p.printOperand(getBody().getArgument(*e.getArg()));
+      if (e.getDim())
+        p << '[' << *e.getDim() << ']';
+      p << " / " << *e.getDiv();
+    });
+    p << ')';
+  }
+  function_interface_impl::printFunctionAttributes(
+      p, *this,
+      {getFunctionTypeAttrName(), getArgAttrsAttrName(), getResAttrsAttrName(),
+       getGridAttrName()});
+  p << ' ';
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
+                /*printBlockTerminators=*/true);
+}
+
+LogicalResult KernelOp::verify() {
+  FunctionType type = getFunctionType();
+  if (type.getNumResults() != 0)
+    return emitOpError() << "must not return values; write results through "
+                            "!tile.desc arguments";
+  for (auto [i, t] : llvm::enumerate(type.getInputs())) {
+    if (isa<DescType>(t))
+      continue;
+    if (t.isIntOrFloat() && !t.isInteger(1))
+      continue;
+    return emitOpError() << "argument #" << i << " has type " << t
+                         << "; kernel arguments are !tile.desc tensors, "
+                            "integers or floats";
+  }
+  if (std::optional<ArrayAttr> grid = getGrid()) {
+    if (grid->empty() || grid->size() > 3)
+      return emitOpError() << "grid needs 1 to 3 dimensions, got "
+                           << grid->size();
+    for (Attribute a : *grid) {
+      auto e = cast<GridExtentAttr>(a);
+      if (e.isConstant())
+        continue;
+      if (*e.getArg() >= static_cast<int64_t>(type.getNumInputs()))
+        return emitOpError() << "grid refers to argument #" << *e.getArg()
+                             << " of a kernel with " << type.getNumInputs()
+                             << " arguments";
+      Type argType = type.getInput(*e.getArg());
+      if (e.getDim()) {
+        auto desc = dyn_cast<DescType>(argType);
+        if (!desc)
+          return emitOpError() << "grid takes the extent of argument #"
+                               << *e.getArg() << ", which is not a !tile.desc";
+        if (*e.getDim() >= desc.getRank())
+          return emitOpError() << "grid refers to dimension " << *e.getDim()
+                               << " of a rank-" << desc.getRank() << " tensor";
+      } else if (!argType.isSignlessInteger()) {
+        return emitOpError() << "grid divides argument #" << *e.getArg()
+                             << ", which is not an integer; use %desc[dim] / "
+                                "T for a tensor";
+      }
+    }
+  }
+  if (std::optional<int64_t> warps = getNumWarps())
+    if (*warps < 1 || *warps > 32)
+      return emitOpError() << "num_warps must be 1 to 32, got " << *warps;
+  return success();
+}
+
+LogicalResult KernelOp::verifyRegions() {
+  Block &entry = getBody().front();
+  if (entry.getArgumentTypes() != getFunctionType().getInputs())
+    return emitOpError() << "entry block arguments do not match the kernel "
+                            "signature";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Memory
+//===----------------------------------------------------------------------===//
+
+LogicalResult DimOp::verify() {
+  int64_t rank = getDesc().getType().getRank();
+  auto index = static_cast<int64_t>(getIndex());
+  if (index < 0 || index >= rank)
+    return emitOpError() << "dimension " << index
+                         << " is out of range for a rank-" << rank << " tensor";
+  return success();
+}
+
+static LogicalResult verifyCoords(Operation *op, DescType desc,
+                                  ValueRange coords) {
+  if (static_cast<int64_t>(coords.size()) != desc.getRank())
+    return op->emitOpError() << "needs " << desc.getRank()
+                             << " coordinates for a rank-" << desc.getRank()
+                             << " tensor, got " << coords.size();
+  return success();
+}
+
+static LogicalResult verifyTileMatchesDesc(Operation *op, DescType desc,
+                                           RankedTensorType tile,
+                                           StringRef what) {
+  if (!sameShapeAndElement(tile, desc.getTileType()))
+    return op->emitOpError() << what << " type " << tile
+                             << " does not match the descriptor's tile "
+                             << desc.getTileType();
+  return success();
+}
+
+LogicalResult LoadOp::verify() {
+  DescType desc = getDesc().getType();
+  if (failed(verifyCoords(*this, desc, getCoords())))
+    return failure();
+  return verifyTileMatchesDesc(*this, desc, getResult().getType(), "result");
+}
+
+LogicalResult StoreOp::verify() {
+  DescType desc = getDesc().getType();
+  if (failed(verifyCoords(*this, desc, getCoords())))
+    return failure();
+  return verifyTileMatchesDesc(*this, desc, getValue().getType(), "value");
+}
+
+LogicalResult ScalarLoadOp::verify() {
+  DescType desc = getDesc().getType();
+  if (failed(verifyCoords(*this, desc, getCoords())))
+    return failure();
+  if (getResult().getType() != desc.getElementType())
+    return emitOpError() << "result type " << getResult().getType()
+                         << " does not match the element type "
+                         << desc.getElementType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// DotOp
+//===----------------------------------------------------------------------===//
+
+static bool is8BitFloat(Type t) {
+  return isa<Float8E4M3FNType, Float8E5M2Type>(t);
+}
+
+LogicalResult DotOp::verify() {
+  RankedTensorType a = getA().getType(), b = getB().getType(),
+                   c = getAcc().getType();
+  if (a.getRank() != 2 || b.getRank() != 2 || c.getRank() != 2)
+    return emitOpError() << "operands must be 2-D tiles";
+  int64_t m = getTransposeA() ? a.getDimSize(1) : a.getDimSize(0);
+  int64_t ka = getTransposeA() ? a.getDimSize(0) : a.getDimSize(1);
+  int64_t kb = getTransposeB() ? b.getDimSize(1) : b.getDimSize(0);
+  int64_t n = getTransposeB() ? b.getDimSize(0) : b.getDimSize(1);
+  if (ka != kb)
+    return emitOpError() << "A has K = " << ka << " but B has K = " << kb;
+  if (c.getDimSize(0) != m || c.getDimSize(1) != n)
+    return emitOpError() << "accumulator is " << c.getDimSize(0) << "x"
+                         << c.getDimSize(1) << " but A·B is " << m << "x" << n;
+
+  Type ea = a.getElementType(), eb = b.getElementType();
+  bool fp8 = is8BitFloat(ea) && is8BitFloat(eb);
+  bool sixteen = (ea.isF16() || ea.isBF16()) && ea == eb;
+  if (!fp8 && !sixteen)
+    return emitOpError() << "operands must both be f16, both bf16, or both "
+                            "8-bit floats; got "
+                         << ea << " and " << eb;
+  if (!c.getElementType().isF32())
+    return emitOpError() << "accumulator must be f32, got "
+                         << c.getElementType();
+
+  // The shapes wgmma takes (PTX ISA 9.7.15.5): m64nNkK with N % 8 == 0,
+  // N <= 256 and K = 16 (32 for 8-bit types); CTA tiles repeat along M and K.
+  int64_t kStep = fp8 ? 32 : 16;
+  if (m % 64 != 0)
+    return emitOpError() << "M = " << m
+                         << " is not a multiple of 64 (the wgmma M)";
+  if (n % 8 != 0 || n > 256)
+    return emitOpError() << "N = " << n
+                         << " must be a multiple of 8 no larger than 256";
+  if (ka % kStep != 0)
+    return emitOpError() << "K = " << ka << " is not a multiple of " << kStep;
+  if (fp8 && (getTransposeA() || !getTransposeB()))
+    return emitOpError() << "8-bit operands must have K contiguous, A as MxK "
+                            "and B as NxK (transpose_b): wgmma cannot "
+                            "transpose them";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult BroadcastOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getResult().getType();
+  ArrayRef<int64_t> dims = getDims();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "changes the element type from "
+                         << in.getElementType() << " to "
+                         << out.getElementType();
+  if (out.getRank() != in.getRank() + static_cast<int64_t>(dims.size()))
+    return emitOpError() << "result rank " << out.getRank()
+                         << " must be the input rank " << in.getRank()
+                         << " plus " << dims.size() << " new dimensions";
+  for (auto [i, d] : llvm::enumerate(dims)) {
+    if (d < 0 || d >= out.getRank())
+      return emitOpError() << "new dimension " << d << " is out of range";
+    if (i > 0 && d <= dims[i - 1])
+      return emitOpError() << "new dimensions must be strictly ascending";
+  }
+  int64_t inDim = 0;
+  for (int64_t d = 0; d < out.getRank(); ++d) {
+    if (llvm::is_contained(dims, d))
+      continue;
+    if (out.getDimSize(d) != in.getDimSize(inDim))
+      return emitOpError() << "result dimension " << d << " is "
+                           << out.getDimSize(d) << " but input dimension "
+                           << inDim << " is " << in.getDimSize(inDim);
+    ++inDim;
+  }
+  return success();
+}
+
+LogicalResult IotaOp::verify() {
+  if (getResult().getType().getRank() != 1)
+    return emitOpError() << "makes 1-D tiles; broadcast for more dimensions";
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getResult().getType();
+  auto dim = static_cast<int64_t>(getDim());
+  if (dim < 0 || dim >= in.getRank())
+    return emitOpError() << "dimension " << dim
+                         << " is out of range for a rank-" << in.getRank()
+                         << " tile";
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "changes the element type from "
+                         << in.getElementType() << " to "
+                         << out.getElementType();
+  SmallVector<int64_t> expected(in.getShape());
+  expected.erase(expected.begin() + dim);
+  if (out.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError() << "result shape must be the input shape without "
+                            "dimension "
+                         << dim;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// WarpSpecializeOp
+//===----------------------------------------------------------------------===//
+
+/// Hopper's register file per SM, in 32-bit registers.
+static constexpr int64_t kRegistersPerSM = 64 * 1024;
+
+int64_t WarpSpecializeOp::getNumThreads() {
+  int64_t n = 0;
+  for (int32_t w : getWarps())
+    n += 32 * w;
+  return n;
+}
+
+int64_t WarpSpecializeOp::getFirstThread(unsigned i) {
+  int64_t n = 0;
+  for (unsigned r = 0; r < i; ++r)
+    n += 32 * getWarps()[r];
+  return n;
+}
+
+static bool usesTensorCores(Region &region) {
+  return region
+      .walk([](Operation *op) {
+        return isa<DotOp>(op) ? WalkResult::interrupt()
+                              : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+LogicalResult WarpSpecializeOp::verify() {
+  ArrayRef<int32_t> warps = getWarps(), regs = getRegs();
+  size_t numRoles = getRoles().size();
+  if (numRoles == 0)
+    return emitOpError() << "needs at least one role";
+  if (warps.size() != numRoles || regs.size() != numRoles)
+    return emitOpError() << "has " << numRoles << " roles but "
+                         << warps.size() << " warp counts and " << regs.size()
+                         << " register budgets";
+  int64_t registers = 0;
+  for (unsigned i = 0; i < numRoles; ++i) {
+    if (warps[i] < 1)
+      return emitOpError() << "role " << i << " needs at least one warp";
+    if (regs[i] < 24 || regs[i] > 256 || regs[i] % 8 != 0)
+      return emitOpError() << "role " << i << " asks for " << regs[i]
+                           << " registers per thread; setmaxnreg takes a "
+                              "multiple of 8 from 24 to 256";
+    if (warps[i] % 4 != 0 && usesTensorCores(getRoles()[i]))
+      return emitOpError() << "role " << i << " runs tile.dot on "
+                           << warps[i]
+                           << " warps; wgmma needs whole warp groups (a "
+                              "multiple of 4 warps)";
+    registers += int64_t(warps[i]) * 32 * regs[i];
+  }
+  if (getNumThreads() > 1024)
+    return emitOpError() << "roles add up to " << getNumThreads()
+                         << " threads; a CTA has at most 1024";
+  if (registers > kRegistersPerSM)
+    return emitOpError() << "register budgets add up to " << registers
+                         << " registers; an SM has " << kRegistersPerSM;
+
+  // Each aref has one producing role, which does not also consume from it.
+  llvm::DenseMap<Value, unsigned> producerRole;
+  llvm::DenseMap<Value, llvm::SmallSet<unsigned, 4>> consumerRoles;
+  for (unsigned i = 0; i < numRoles; ++i) {
+    WalkResult result = getRoles()[i].walk([&](Operation *op) {
+      if (isa<WarpSpecializeOp>(op)) {
+        op->emitOpError() << "cannot be nested in another warp_specialize";
+        return WalkResult::interrupt();
+      }
+      Value ref = kiln::aref::getArefOperand(op);
+      if (!ref)
+        return WalkResult::advance();
+      if (kiln::aref::isProducerOp(op)) {
+        auto [it, inserted] = producerRole.try_emplace(ref, i);
+        if (!inserted && it->second != i) {
+          op->emitOpError() << "puts to an aref that role " << it->second
+                            << " also puts to; an aref has one producer";
+          return WalkResult::interrupt();
+        }
+      } else {
+        consumerRoles[ref].insert(i);
+      }
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return failure();
+  }
+  for (auto &[ref, roles] : consumerRoles) {
+    auto it = producerRole.find(ref);
+    if (it != producerRole.end() && roles.contains(it->second))
+      return emitOpError() << "role " << it->second
+                           << " both puts to and gets from the same aref";
+  }
+  return success();
+}

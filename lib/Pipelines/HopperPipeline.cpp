@@ -1,0 +1,49 @@
+//===- HopperPipeline.cpp - Kiln's shipped pass pipeline ------------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Pipelines/Pipelines.h"
+
+#include "kiln/Conversion/Passes.h"
+#include "kiln/Dialect/Tile/Transforms/Passes.h"
+
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void kiln::buildHopperPipeline(OpPassManager &pm,
+                               const HopperPipelineOptions &options) {
+  // Tile level.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(tile::createTileAssignLayoutsPass());
+
+  // Hopper level: tiles become per-thread vectors in llvm.func kernels.
+  pm.addPass(createConvertTileToNVVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // LLVM level, with upstream conversions.
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void kiln::registerHopperPipeline() {
+  PassPipelineRegistration<HopperPipelineOptions>(
+      "kiln-hopper-pipeline",
+      "Kiln's shipped pipeline: tile programs to LLVM-dialect Hopper kernels",
+      buildHopperPipeline);
+}

@@ -1,0 +1,143 @@
+// RUN: kiln-opt %s -split-input-file -convert-tile-to-nvvm -verify-diagnostics | FileCheck %s --enable-var-scope
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+// A descriptor of rank 2 becomes pointer, two i32 extents and one i64
+// stride; scalars stay. The launcher's metadata rides along.
+// CHECK-LABEL: llvm.func @signature
+// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[M:.*]]: i32, %[[N:.*]]: i32, %[[S0:.*]]: i64, %[[ALPHA:.*]]: f32)
+// CHECK-SAME: kiln.kernel = {grid = [#tile.extent<arg = 0, dim = 1, div = 64>, #tile.extent<value = 1>], name = "signature"
+// CHECK-SAME: params = [{arg = 0 : i64, block = array<i64: 16, 64>, dtype = "bf16", kind = "tensor", rank = 2 : i64, tma = false}, {arg = 1 : i64, dtype = "f32", kind = "scalar"}]
+// CHECK-SAME: threads = 256 : i64
+// CHECK-SAME: nvvm.kernel, nvvm.maxntid = array<i32: 256, 1, 1>
+// CHECK: %[[PID:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
+// CHECK: %[[NP:.*]] = nvvm.read.ptx.sreg.nctaid.x : i32
+// CHECK: arith.addi %[[PID]], %[[N]]
+// CHECK: arith.addi %{{.*}}, %[[NP]]
+// CHECK: llvm.return
+tile.kernel @signature(%x: !tile.desc<16x64xbf16>, %alpha: f32) grid(%x[1] / 64, 1)
+    attributes {num_warps = 8} {
+  %pid = tile.program_id y
+  %np = tile.num_programs x
+  %n = tile.dim %x, 1 : !tile.desc<16x64xbf16>
+  %a = arith.addi %pid, %n : i32
+  %b = arith.addi %a, %np : i32
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+// Each run of 4 f32 is one aligned 16-byte load when it lies inside the
+// tensor, else 4 masked scalar loads that read zero outside it.
+// CHECK-LABEL: llvm.func @load
+// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[EXTENT:.*]]: i32, %[[I:.*]]: i32)
+// CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x : i32
+// CHECK: %[[ADDR:.*]] = llvm.getelementptr %[[BASE]][%{{.*}}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, f32
+// CHECK: %[[INSIDE:.*]] = arith.cmpi slt, %{{.*}}, %[[EXTENT]] : i32
+// CHECK: %[[FAST:.*]] = scf.if %{{.*}} -> (vector<4xf32>) {
+// CHECK:   llvm.load %[[ADDR]] {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+// CHECK: } else {
+// CHECK:   scf.if %{{.*}} -> (f32) {
+// CHECK:     llvm.load %{{.*}} : !llvm.ptr<1> -> f32
+// CHECK:   } else {
+// CHECK:     arith.constant 0.000000e+00 : f32
+// CHECK: vector.from_elements {{.*}} : vector<8xf32>
+tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
+  %t = tile.load %x[%i] : !tile.desc<1024xf32> -> tensor<1024xf32, #L>
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [1, 8], threads = [2, 16], warps = [4, 1]>
+
+// Stores of bf16 go out 8 at a time (16 bytes); the address uses the row
+// stride; elements outside the tensor are skipped one by one.
+// CHECK-LABEL: llvm.func @store
+// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32)
+// CHECK: %[[VEC:.*]] = vector.broadcast %[[V]] : bf16 to vector<64xbf16>
+// CHECK: arith.muli %{{.*}}, %[[STRIDE]] : i64
+// CHECK: scf.if
+// CHECK:   llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<1>
+// CHECK: } else {
+// CHECK:   scf.if
+// CHECK:     llvm.store %{{.*}}, %{{.*}} : bf16, !llvm.ptr<1>
+tile.kernel @store(%y: !tile.desc<64x128xbf16>, %v: bf16, %i: i32) {
+  %t = tile.splat %v : tensor<64x128xbf16, #L>
+  tile.store %t, %y[%i, %i] : tensor<64x128xbf16, #L>, !tile.desc<64x128xbf16>
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+// Element-wise arith and math on tiles become the same ops on vectors.
+// CHECK-LABEL: llvm.func @elementwise
+// CHECK: %[[C:.*]] = arith.constant dense<2.000000e+00> : vector<8xf32>
+// CHECK: %[[I:.*]] = vector.from_elements {{.*}} : vector<8xi32>
+// CHECK: %[[F:.*]] = arith.sitofp %[[I]] : vector<8xi32> to vector<8xf32>
+// CHECK: %[[M:.*]] = arith.mulf %[[F]], %[[C]] : vector<8xf32>
+// CHECK: %[[E:.*]] = math.exp %[[M]] : vector<8xf32>
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[E]], %[[C]] : vector<8xf32>
+// CHECK: arith.select %[[GT]], %[[E]], %[[C]] : vector<8xi1>, vector<8xf32>
+tile.kernel @elementwise() {
+  %c = arith.constant dense<2.0> : tensor<1024xf32, #L>
+  %i = tile.iota : tensor<1024xi32, #L>
+  %f = arith.sitofp %i : tensor<1024xi32, #L> to tensor<1024xf32, #L>
+  %m = arith.mulf %f, %c : tensor<1024xf32, #L>
+  %e = math.exp %m : tensor<1024xf32, #L>
+  %gt = arith.cmpf ogt, %e, %c : tensor<1024xf32, #L>
+  %s = arith.select %gt, %e, %c : tensor<1024xi1, #L>, tensor<1024xf32, #L>
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+// Loop-carried tiles become loop-carried vectors.
+// CHECK-LABEL: llvm.func @loop
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<8xf32>) : i32
+tile.kernel @loop(%n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %z = arith.constant dense<0.0> : tensor<1024xf32, #L>
+  %one = arith.constant dense<1.0> : tensor<1024xf32, #L>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %z) -> (tensor<1024xf32, #L>) : i32 {
+    %s = arith.addf %acc, %one : tensor<1024xf32, #L>
+    scf.yield %s : tensor<1024xf32, #L>
+  }
+  tile.return
+}
+
+// -----
+
+// A scalar load reads one element, or zero outside the tensor.
+// CHECK-LABEL: llvm.func @scalar_load
+// CHECK: scf.if %{{.*}} -> (i32) {
+// CHECK:   llvm.load %{{.*}} : !llvm.ptr<1> -> i32
+tile.kernel @scalar_load(%o: !tile.desc<16xi32>, %e: i32) {
+  %v = tile.scalar_load %o[%e] : !tile.desc<16xi32> -> i32
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+tile.kernel @dense_constant() {
+  // expected-error @+1 {{only splat constant tiles can be lowered; build others from tile.iota}}
+  %c = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32, #L>
+  tile.return
+}
+
+// -----
+
+tile.kernel @no_layout(%x: !tile.desc<64xf32>, %i: i32) {
+  // expected-error @+1 {{has no layout; run tile-assign-layouts first}}
+  %t = tile.load %x[%i] : !tile.desc<64xf32> -> tensor<64xf32>
+  tile.return
+}

@@ -1,0 +1,331 @@
+//===- kilnc.cpp - the Kiln compiler driver -------------------------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// kilnc prog.mlir -o out/         PTX, cubin (when ptxas is installed) and
+//                                 JSON metadata for every kernel
+// kilnc prog.mlir --emit=ptx      one artifact for the whole file, to -o or
+//                                 standard output
+//
+// Runs the same pipeline as `kiln-opt --kiln-hopper-pipeline`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/InitAllDialects.h"
+#include "kiln/Pipelines/Pipelines.h"
+#include "kiln/Target/KernelMetadata.h"
+#include "kiln/Target/PTX/PTXEmitter.h"
+
+#include "kiln/Dialect/Tile/IR/TileOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+
+enum class EmitKind { All, MLIR, LLVM, PTX, Cubin };
+
+cl::OptionCategory kilncCategory("kilnc options");
+
+cl::opt<std::string> inputFilename(cl::Positional,
+                                   cl::desc("<tile program, or - for stdin>"),
+                                   cl::init("-"), cl::cat(kilncCategory));
+
+cl::opt<std::string> outputPath(
+    "o",
+    cl::desc("Output directory (default: current directory); with --emit, "
+             "the output file (default: standard output)"),
+    cl::value_desc("path"), cl::cat(kilncCategory));
+
+cl::opt<EmitKind> emitKind(
+    "emit", cl::desc("Emit one artifact for the whole input instead of the "
+                     "per-kernel package"),
+    cl::values(clEnumValN(EmitKind::MLIR, "mlir",
+                          "LLVM-dialect MLIR after Kiln's pipeline"),
+               clEnumValN(EmitKind::LLVM, "llvm", "optimized LLVM IR"),
+               clEnumValN(EmitKind::PTX, "ptx", "PTX assembly"),
+               clEnumValN(EmitKind::Cubin, "cubin",
+                          "cubin assembled by ptxas")),
+    cl::init(EmitKind::All), cl::cat(kilncCategory));
+
+cl::opt<std::string> targetChip("target",
+                                cl::desc("Target GPU (only sm_90a for now)"),
+                                cl::init("sm_90a"), cl::cat(kilncCategory));
+
+cl::opt<std::string> ptxasPath(
+    "ptxas", cl::desc("ptxas to use (default: $KILN_PTXAS, $CUDA_HOME, "
+                      "/usr/local/cuda, PATH)"),
+    cl::value_desc("path"), cl::cat(kilncCategory));
+
+cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
+                           cl::Prefix, cl::init(3), cl::cat(kilncCategory));
+
+/// Prints "kilnc: error: ..." for problems that have no source location.
+llvm::raw_ostream &error() {
+  return llvm::WithColor::error(llvm::errs(), "kilnc");
+}
+
+llvm::raw_ostream &warning() {
+  return llvm::WithColor::warning(llvm::errs(), "kilnc");
+}
+
+/// Everything needed to compile one module down to PTX.
+class Compiler {
+public:
+  explicit Compiler(kiln::PTXTarget target) : target(std::move(target)) {}
+
+  /// Runs Kiln's pipeline on `module` in place.
+  LogicalResult lower(ModuleOp module) {
+    PassManager pm(module.getContext());
+    kiln::HopperPipelineOptions options;
+    options.chip = target.chip;
+    kiln::buildHopperPipeline(pm, options);
+    return pm.run(module);
+  }
+
+  /// Reads and strips the launch metadata of each kernel: LLVM IR has no
+  /// place for it.
+  std::vector<kiln::KernelMetadata> takeMetadata(ModuleOp module) {
+    std::vector<kiln::KernelMetadata> all;
+    module.walk([&](LLVM::LLVMFuncOp fn) {
+      if (std::optional<kiln::KernelMetadata> meta =
+              kiln::readKernelMetadata(fn)) {
+        meta->target = target.chip;
+        all.push_back(std::move(*meta));
+        fn->removeAttr(kiln::kKernelMetadataAttrName);
+      }
+    });
+    return all;
+  }
+
+  std::unique_ptr<llvm::Module> translate(ModuleOp module,
+                                          llvm::LLVMContext &context) {
+    return kiln::translateToLLVMIR(module, context, target);
+  }
+
+  std::optional<std::string> ptx(llvm::Module &module) {
+    std::string message;
+    std::optional<std::string> text =
+        kiln::compileToPTX(module, target, message);
+    if (!text)
+      error() << message << "\n";
+    return text;
+  }
+
+  /// Optimizes without emitting PTX (for --emit=llvm).
+  bool optimizeOnly(llvm::Module &module) {
+    // compileToPTX optimizes in place; the PTX itself is not needed.
+    return ptx(module).has_value();
+  }
+
+  std::optional<kiln::CubinResult> cubin(llvm::StringRef ptxText,
+                                         llvm::StringRef ptxas) {
+    std::string message;
+    std::optional<kiln::CubinResult> result =
+        kiln::assembleCubin(ptxText, ptxas, target, message);
+    if (!result)
+      error() << message << "\n";
+    return result;
+  }
+
+  const kiln::PTXTarget target;
+};
+
+LogicalResult writeFile(llvm::StringRef path, llvm::StringRef contents,
+                        bool binary) {
+  std::string message;
+  std::unique_ptr<llvm::ToolOutputFile> file =
+      openOutputFile(path, &message);
+  if (!file) {
+    error() << message << "\n";
+    return failure();
+  }
+  (void)binary;
+  file->os() << contents;
+  file->keep();
+  return success();
+}
+
+/// The ptxas to use, or std::nullopt with the reason printed when required.
+std::optional<std::string> locatePtxas() {
+  if (!ptxasPath.empty()) {
+    if (llvm::sys::fs::can_execute(ptxasPath))
+      return ptxasPath.getValue();
+    return std::nullopt;
+  }
+  return kiln::findPtxas();
+}
+
+/// --emit=<kind>: one artifact for the whole module.
+int emitSingle(ModuleOp module, Compiler &compiler) {
+  if (failed(compiler.lower(module)))
+    return 1;
+  std::string out = outputPath.empty() ? "-" : outputPath.getValue();
+  if (emitKind == EmitKind::MLIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+    return failed(writeFile(out, text, false));
+  }
+  compiler.takeMetadata(module);
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule = compiler.translate(module, context);
+  if (!llvmModule)
+    return 1;
+  if (emitKind == EmitKind::LLVM) {
+    if (!compiler.optimizeOnly(*llvmModule))
+      return 1;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvmModule->print(os, nullptr);
+    return failed(writeFile(out, text, false));
+  }
+  std::optional<std::string> ptx = compiler.ptx(*llvmModule);
+  if (!ptx)
+    return 1;
+  if (emitKind == EmitKind::PTX)
+    return failed(writeFile(out, *ptx, false));
+  std::optional<std::string> ptxas = locatePtxas();
+  if (!ptxas) {
+    error() << "--emit=cubin needs ptxas from the CUDA toolkit, and none was "
+               "found; install the toolkit, set CUDA_HOME or KILN_PTXAS, or "
+               "pass --ptxas=<path>\n";
+    return 1;
+  }
+  std::optional<kiln::CubinResult> cubin = compiler.cubin(*ptx, *ptxas);
+  if (!cubin)
+    return 1;
+  return failed(writeFile(out, cubin->cubin, true));
+}
+
+/// The default: for each kernel, <dir>/<kernel>.ptx, .cubin and .json.
+int emitPackage(ModuleOp module, Compiler &compiler) {
+  std::string dir = outputPath.empty() ? "." : outputPath.getValue();
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error() << "cannot create output directory '" << dir
+            << "': " << ec.message() << "\n";
+    return 1;
+  }
+  std::optional<std::string> ptxas = locatePtxas();
+  if (!ptxas)
+    warning() << "ptxas was not found (install the CUDA toolkit, set "
+                 "CUDA_HOME or KILN_PTXAS, or pass --ptxas); writing PTX "
+                 "and metadata without cubins\n";
+
+  // One kernel at a time, so that each gets its own PTX and cubin.
+  SmallVector<std::string> names;
+  for (auto kernel : module.getOps<kiln::tile::KernelOp>())
+    names.push_back(kernel.getSymName().str());
+  for (const std::string &name : names) {
+    OwningOpRef<ModuleOp> single = module.clone();
+    for (auto kernel : llvm::make_early_inc_range(
+             single->getOps<kiln::tile::KernelOp>()))
+      if (kernel.getSymName() != name)
+        kernel.erase();
+    if (failed(compiler.lower(*single)))
+      return 1;
+    std::vector<kiln::KernelMetadata> metas = compiler.takeMetadata(*single);
+    llvm::LLVMContext context;
+    std::unique_ptr<llvm::Module> llvmModule =
+        compiler.translate(*single, context);
+    if (!llvmModule)
+      return 1;
+    std::optional<std::string> ptx = compiler.ptx(*llvmModule);
+    if (!ptx)
+      return 1;
+    llvm::SmallString<256> base(dir);
+    llvm::sys::path::append(base, name);
+    if (failed(writeFile((base + ".ptx").str(), *ptx, false)))
+      return 1;
+    if (ptxas) {
+      std::optional<kiln::CubinResult> cubin = compiler.cubin(*ptx, *ptxas);
+      if (!cubin)
+        return 1;
+      if (failed(writeFile((base + ".cubin").str(), cubin->cubin, true)))
+        return 1;
+      for (kiln::KernelMetadata &meta : metas)
+        meta.ptxas = kiln::parsePtxasReport(cubin->log, meta.name);
+    }
+    for (const kiln::KernelMetadata &meta : metas) {
+      std::string json;
+      llvm::raw_string_ostream os(json);
+      os << llvm::formatv("{0:2}", kiln::toJSON(meta)) << "\n";
+      if (failed(writeFile((base + ".json").str(), json, false)))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(kilncCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "kilnc: compiles Kiln tile programs to PTX and cubins for Hopper GPUs\n");
+
+  if (!kiln::isSupportedChip(targetChip)) {
+    error() << "unknown target '" << targetChip
+            << "'; Kiln compiles for sm_90a (H100, H200)\n";
+    return 1;
+  }
+  if (optLevel > 3) {
+    error() << "optimization level -O" << optLevel << " must be 0 to 3\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  kiln::registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(inputFilename, &message);
+  if (!input) {
+    error() << message << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+  if (module->getOps<kiln::tile::KernelOp>().empty()) {
+    // The implicit module has no position of its own; point at the first op.
+    Block *body = module->getBody();
+    Location loc = body->empty()
+                       ? Location(FileLineColLoc::get(&context, inputFilename,
+                                                      1, 1))
+                       : body->front().getLoc();
+    emitError(loc) << "the input has no tile.kernel to compile";
+    return 1;
+  }
+
+  kiln::PTXTarget target;
+  target.chip = targetChip;
+  target.optLevel = optLevel;
+  Compiler compiler(target);
+  if (emitKind == EmitKind::All)
+    return emitPackage(*module, compiler);
+  return emitSingle(*module, compiler);
+}
