@@ -69,3 +69,25 @@ def has_gpu():
 # Tests that run kernels need a Hopper GPU; elsewhere they are UNSUPPORTED.
 if has_gpu():
     config.available_features.add("hopper-gpu")
+
+
+def find_numpy_python():
+    """A Python that can import numpy (Debian's python3-numpy), or None."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if not candidate:
+            continue
+        try:
+            ok = subprocess.run([candidate, "-c", "import numpy"],
+                                capture_output=True, timeout=60).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            ok = False
+        if ok:
+            return candidate
+    return None
+
+
+# Tests that compare with NumPy need it; elsewhere they are UNSUPPORTED.
+numpy_python = find_numpy_python()
+if numpy_python:
+    config.available_features.add("numpy")
+    config.substitutions.append(("%python_numpy", numpy_python))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Kiln on a fresh Debian 12 machine and runs its main job:
 #   1. installs the Debian packages Kiln builds with (LLVM/MLIR 22, CMake,
-#      Ninja, ccache, GoogleTest) if any is missing;
+#      Ninja, ccache, GoogleTest, NumPy for tests) if any is missing;
 #   2. configures and builds everything into build/;
 #   3. compiles the example GEMM with kilnc into build/out/.
 # The CUDA toolkit (ptxas, cuda.h) is expected at /usr/local/cuda or
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake ninja-build ccache g++ python3 libgtest-dev
+packages=(cmake ninja-build ccache g++ python3 python3-numpy libgtest-dev
           libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools)
 missing=()
 for p in "${packages[@]}"; do

@@ -560,3 +560,58 @@ tile.kernel @blocked_rank(%x: f32) {
 
 // expected-error @+1 {{a grid extent is a constant or an argument divided by a tile size}}
 tile.kernel @extent_attr() attributes {e = #tile.extent<arg = 1>} { tile.return }
+
+// -----
+
+func.func @async_load_space(%a: !tile.desc<128x64xf16>, %i: i32, %buf: memref<128x64xf16>) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<128x64xf16>], depth = 2>
+  // expected-error @+1 {{buffer 'memref<128x64xf16>' must be in shared memory (address space 3)}}
+  tile.async_load %a[%i, %i] -> %buf, %r[%i]
+      : !tile.desc<128x64xf16>, memref<128x64xf16>, !aref.ref<[tensor<128x64xf16>], depth = 2>
+  return
+}
+
+// -----
+
+tile.kernel @async_load_shape(%a: !tile.desc<128x64xf16>, %i: i32) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 2>
+  %b = aref.put.enter %r[%i], %i : !aref.ref<[tensor<64x64xf16>], depth = 2> -> memref<64x64xf16, 3>
+  // expected-error @+1 {{buffer 'memref<64x64xf16, 3>' does not hold the descriptor's tile 'tensor<128x64xf16>'}}
+  tile.async_load %a[%i, %i] -> %b, %r[%i]
+      : !tile.desc<128x64xf16>, memref<64x64xf16, 3>, !aref.ref<[tensor<64x64xf16>], depth = 2>
+  tile.return
+}
+
+// -----
+
+tile.kernel @async_load_other_aref(%a: !tile.desc<128x64xf16>, %i: i32) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<128x64xf16>], depth = 2>
+  %r2 = aref.create arrivals 1 : !aref.ref<[tensor<64x128xf16>], depth = 2>
+  %b = aref.put.enter %r[%i], %i : !aref.ref<[tensor<128x64xf16>], depth = 2> -> memref<128x64xf16, 3>
+  // expected-error @+1 {{buffer 'memref<128x64xf16, 3>' is not a buffer of the aref '!aref.ref<[tensor<64x128xf16>], depth = 2>'}}
+  tile.async_load %a[%i, %i] -> %b, %r2[%i]
+      : !tile.desc<128x64xf16>, memref<128x64xf16, 3>, !aref.ref<[tensor<64x128xf16>], depth = 2>
+  tile.return
+}
+
+// -----
+
+func.func @mma_global(%i: i32, %ga: memref<64x64xf16>) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 2>
+  %b = aref.get.enter %r[%i], %i : !aref.ref<[tensor<64x64xf16>], depth = 2> -> memref<64x64xf16, 3>
+  %c = arith.constant dense<0.0> : tensor<64x64xf32>
+  // expected-error @+1 {{A 'memref<64x64xf16>' must be in shared memory (address space 3)}}
+  %d = tile.mma %ga, %b, %c : memref<64x64xf16>, memref<64x64xf16, 3> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
+tile.kernel @mma_shape(%i: i32) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>, tensor<32x64xf16>], depth = 2>
+  %a, %b = aref.get.enter %r[%i], %i : !aref.ref<[tensor<64x64xf16>, tensor<32x64xf16>], depth = 2> -> memref<64x64xf16, 3>, memref<32x64xf16, 3>
+  %c = arith.constant dense<0.0> : tensor<64x64xf32>
+  // expected-error @+1 {{A has K = 64 but B has K = 32}}
+  %d = tile.mma %a, %b, %c : memref<64x64xf16, 3>, memref<32x64xf16, 3> -> tensor<64x64xf32>
+  tile.return
+}

@@ -184,3 +184,33 @@ tile.kernel @full_register_file() {
   }
   tile.return
 }
+
+// -----
+
+// The Hopper-level ops that aref-pipeline produces.
+// CHECK-LABEL: tile.kernel @hopper_level
+// CHECK: async_load %{{.*}}[%{{.*}}, %{{.*}}] -> %{{.*}}, %{{.*}}[%{{.*}}] : !tile.desc<128x64xf16>, memref<128x64xf16, 3>, !aref.ref<[tensor<128x64xf16>], depth = 4>
+// CHECK-LABEL: tile.kernel @hopper_mma
+// CHECK: mma %{{.*}}, %{{.*}}, %{{.*}} transpose_b : memref<128x64xf16, 3>, memref<256x64xf16, 3> -> tensor<128x256xf32>
+// CHECK: mma_wait %{{.*}} {pending = 1 : i64} : tensor<128x256xf32>
+tile.kernel @hopper_level(%a: !tile.desc<128x64xf16>, %m: i32, %k: i32, %s: i32,
+                          %ph: i32) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<128x64xf16>], depth = 4>
+  %ba = aref.put.enter %r[%s], %ph : !aref.ref<[tensor<128x64xf16>], depth = 4> -> memref<128x64xf16, 3>
+  tile.async_load %a[%m, %k] -> %ba, %r[%s]
+      : !tile.desc<128x64xf16>, memref<128x64xf16, 3>, !aref.ref<[tensor<128x64xf16>], depth = 4>
+  tile.return
+}
+
+// -----
+
+tile.kernel @hopper_mma(%s: i32, %ph: i32) {
+  %r2 = aref.create arrivals 1 : !aref.ref<[tensor<128x64xf16>, tensor<256x64xf16>], depth = 2>
+  %ba, %bb = aref.get.enter %r2[%s], %ph : !aref.ref<[tensor<128x64xf16>, tensor<256x64xf16>], depth = 2>
+      -> memref<128x64xf16, 3>, memref<256x64xf16, 3>
+  %c = arith.constant dense<0.0> : tensor<128x256xf32>
+  %d = tile.mma %ba, %bb, %c transpose_b
+      : memref<128x64xf16, 3>, memref<256x64xf16, 3> -> tensor<128x256xf32>
+  %e = tile.mma_wait %d {pending = 1} : tensor<128x256xf32>
+  tile.return
+}

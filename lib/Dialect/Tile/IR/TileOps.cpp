@@ -10,6 +10,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
+#include "llvm/ADT/Sequence.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallSet.h"
 
@@ -271,48 +272,100 @@ static bool is8BitFloat(Type t) {
   return isa<Float8E4M3FNType, Float8E5M2Type>(t);
 }
 
-LogicalResult DotOp::verify() {
-  RankedTensorType a = getA().getType(), b = getB().getType(),
-                   c = getAcc().getType();
+/// The rules of tile.dot and tile.mma: operand and accumulator shapes agree,
+/// element types are ones wgmma multiplies, and the tile is one wgmma can
+/// cover (PTX ISA 9.7.15.5: m64nNkK with N % 8 == 0, N <= 256 and K = 16, or
+/// 32 for 8-bit types; CTA tiles repeat along M and K).
+static LogicalResult verifyMatmul(Operation *op, ShapedType a, ShapedType b,
+                                  ShapedType c, bool transposeA,
+                                  bool transposeB) {
   if (a.getRank() != 2 || b.getRank() != 2 || c.getRank() != 2)
-    return emitOpError() << "operands must be 2-D tiles";
-  int64_t m = getTransposeA() ? a.getDimSize(1) : a.getDimSize(0);
-  int64_t ka = getTransposeA() ? a.getDimSize(0) : a.getDimSize(1);
-  int64_t kb = getTransposeB() ? b.getDimSize(1) : b.getDimSize(0);
-  int64_t n = getTransposeB() ? b.getDimSize(0) : b.getDimSize(1);
+    return op->emitOpError() << "operands must be 2-D tiles";
+  int64_t m = transposeA ? a.getDimSize(1) : a.getDimSize(0);
+  int64_t ka = transposeA ? a.getDimSize(0) : a.getDimSize(1);
+  int64_t kb = transposeB ? b.getDimSize(1) : b.getDimSize(0);
+  int64_t n = transposeB ? b.getDimSize(0) : b.getDimSize(1);
   if (ka != kb)
-    return emitOpError() << "A has K = " << ka << " but B has K = " << kb;
+    return op->emitOpError() << "A has K = " << ka << " but B has K = " << kb;
   if (c.getDimSize(0) != m || c.getDimSize(1) != n)
-    return emitOpError() << "accumulator is " << c.getDimSize(0) << "x"
-                         << c.getDimSize(1) << " but A·B is " << m << "x" << n;
+    return op->emitOpError()
+           << "accumulator is " << c.getDimSize(0) << "x" << c.getDimSize(1)
+           << " but A·B is " << m << "x" << n;
 
   Type ea = a.getElementType(), eb = b.getElementType();
   bool fp8 = is8BitFloat(ea) && is8BitFloat(eb);
   bool sixteen = (ea.isF16() || ea.isBF16()) && ea == eb;
   if (!fp8 && !sixteen)
-    return emitOpError() << "operands must both be f16, both bf16, or both "
-                            "8-bit floats; got "
-                         << ea << " and " << eb;
+    return op->emitOpError() << "operands must both be f16, both bf16, or "
+                                "both 8-bit floats; got "
+                             << ea << " and " << eb;
   if (!c.getElementType().isF32())
-    return emitOpError() << "accumulator must be f32, got "
-                         << c.getElementType();
+    return op->emitOpError() << "accumulator must be f32, got "
+                             << c.getElementType();
 
-  // The shapes wgmma takes (PTX ISA 9.7.15.5): m64nNkK with N % 8 == 0,
-  // N <= 256 and K = 16 (32 for 8-bit types); CTA tiles repeat along M and K.
   int64_t kStep = fp8 ? 32 : 16;
   if (m % 64 != 0)
-    return emitOpError() << "M = " << m
-                         << " is not a multiple of 64 (the wgmma M)";
+    return op->emitOpError() << "M = " << m
+                             << " is not a multiple of 64 (the wgmma M)";
   if (n % 8 != 0 || n > 256)
-    return emitOpError() << "N = " << n
-                         << " must be a multiple of 8 no larger than 256";
+    return op->emitOpError() << "N = " << n
+                             << " must be a multiple of 8 no larger than 256";
   if (ka % kStep != 0)
-    return emitOpError() << "K = " << ka << " is not a multiple of " << kStep;
-  if (fp8 && (getTransposeA() || !getTransposeB()))
-    return emitOpError() << "8-bit operands must have K contiguous, A as MxK "
-                            "and B as NxK (transpose_b): wgmma cannot "
-                            "transpose them";
+    return op->emitOpError()
+           << "K = " << ka << " is not a multiple of " << kStep;
+  if (fp8 && (transposeA || !transposeB))
+    return op->emitOpError() << "8-bit operands must have K contiguous, A as "
+                                "MxK and B as NxK (transpose_b): wgmma "
+                                "cannot transpose them";
   return success();
+}
+
+LogicalResult DotOp::verify() {
+  return verifyMatmul(*this, getA().getType(), getB().getType(),
+                      getAcc().getType(), getTransposeA(), getTransposeB());
+}
+
+//===----------------------------------------------------------------------===//
+// Hopper-level ops
+//===----------------------------------------------------------------------===//
+
+/// Shared memory buffers live in address space 3.
+static LogicalResult verifySharedBuffer(Operation *op, MemRefType type,
+                                        StringRef what) {
+  auto space = dyn_cast_or_null<IntegerAttr>(type.getMemorySpace());
+  if (!space || space.getInt() != kiln::aref::kSharedMemorySpace)
+    return op->emitOpError() << what << " " << type
+                             << " must be in shared memory (address space 3)";
+  return success();
+}
+
+LogicalResult AsyncLoadOp::verify() {
+  DescType desc = getDesc().getType();
+  if (failed(verifyCoords(*this, desc, getCoords())) ||
+      failed(verifySharedBuffer(*this, getBuffer().getType(), "buffer")))
+    return failure();
+  MemRefType buffer = getBuffer().getType();
+  if (buffer.getShape() != desc.getBlockShape() ||
+      buffer.getElementType() != desc.getElementType())
+    return emitOpError() << "buffer " << buffer
+                         << " does not hold the descriptor's tile "
+                         << desc.getTileType();
+  auto ref = cast<kiln::aref::RefType>(getRef().getType());
+  if (!llvm::is_contained(
+          llvm::map_range(llvm::seq<unsigned>(0, ref.getPayload().size()),
+                          [&](unsigned i) { return ref.getBufferType(i); }),
+          buffer))
+    return emitOpError() << "buffer " << buffer
+                         << " is not a buffer of the aref " << ref;
+  return success();
+}
+
+LogicalResult MmaOp::verify() {
+  if (failed(verifySharedBuffer(*this, getA().getType(), "A")) ||
+      failed(verifySharedBuffer(*this, getB().getType(), "B")))
+    return failure();
+  return verifyMatmul(*this, getA().getType(), getB().getType(),
+                      getAcc().getType(), getTransposeA(), getTransposeB());
 }
 
 //===----------------------------------------------------------------------===//
@@ -399,8 +452,8 @@ int64_t WarpSpecializeOp::getFirstThread(unsigned i) {
 static bool usesTensorCores(Region &region) {
   return region
       .walk([](Operation *op) {
-        return isa<DotOp>(op) ? WalkResult::interrupt()
-                              : WalkResult::advance();
+        return isa<DotOp, MmaOp>(op) ? WalkResult::interrupt()
+                                     : WalkResult::advance();
       })
       .wasInterrupted();
 }

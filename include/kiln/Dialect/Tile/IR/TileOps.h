@@ -7,6 +7,7 @@
 #ifndef KILN_DIALECT_TILE_IR_TILEOPS_H
 #define KILN_DIALECT_TILE_IR_TILEOPS_H
 
+#include "kiln/Dialect/Aref/IR/ArefDialect.h"
 #include "kiln/Dialect/Tile/IR/TileDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/OpDefinition.h"

@@ -10,6 +10,7 @@
 include "kiln/Dialect/Tile/IR/TileBase.td"
 include "kiln/Dialect/Tile/IR/TileTypes.td"
 include "kiln/Dialect/Tile/IR/TileAttrs.td"
+include "kiln/Dialect/Aref/IR/ArefTypes.td"
 include "mlir/Interfaces/FunctionInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
@@ -325,6 +326,94 @@ def Tile_ReduceOp : Tile_Op<"reduce", [Pure]> {
     $kind $input `dim` $dim attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Hopper level: asynchronous copies and tensor-core operations
+//===----------------------------------------------------------------------===//
+
+def Tile_SharedBuffer : MemRefRankOf<[AnyType], [1, 2, 3, 4, 5]>;
+
+def Tile_AsyncLoadOp : Tile_Op<"async_load", [
+    MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Copies a tile into an aref slot with the tensor-memory accelerator";
+  let description = [{
+    Starts an asynchronous copy of the tile at the given element coordinates
+    (elements outside the tensor read as zero) into `buffer`, which must be
+    a buffer of slot `slot` of `ref` handed out by `aref.put.enter`. The copy
+    completes on the slot's `full` barrier by its byte count, which the
+    producer armed with `aref.put.exit ... async` (PTX ISA 9.7.9.25,
+    `cp.async.bulk.tensor`, `.mbarrier::complete_tx::bytes`).
+
+    Produced by `aref-pipeline` from the `tile.load`s of a producer role.
+
+    Example:
+
+    ```mlir
+    tile.async_load %a[%m, %k] -> %ba, %r[%s]
+        : !tile.desc<128x64xf16>, memref<128x64xf16, 3>, !aref.ref<[tensor<128x64xf16>], depth = 4>
+    ```
+  }];
+  let arguments = (ins Tile_DescType:$desc, Variadic<Tile_Coord>:$coords,
+                       Tile_SharedBuffer:$buffer, Aref_RefType:$ref,
+                       I32:$slot);
+  let assemblyFormat = [{
+    $desc `[` $coords `]` `->` $buffer `,` $ref `[` $slot `]` attr-dict `:`
+    qualified(type($desc)) `,` type($buffer) `,` qualified(type($ref))
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_MmaOp : Tile_Op<"mma", [MemoryEffects<[MemRead]>,
+    AllTypesMatch<["acc", "result"]>]> {
+  let summary = "Starts A·B + C on the tensor cores, operands in shared memory";
+  let description = [{
+    The asynchronous form of `tile.dot` after partitioning: A and B are
+    shared-memory buffers (aref slots), the accumulator lives in the
+    registers of the role's warp groups. Issues `wgmma.mma_async` over the
+    tile's K (PTX ISA 9.7.15.5) and commits them as one group; the result may
+    only be read after a `tile.mma_wait` has retired the group, and the
+    buffers may only be released after that.
+
+    Shapes and element types follow `tile.dot`.
+
+    Example:
+
+    ```mlir
+    %d = tile.mma %ba, %bb, %c transpose_b
+        : memref<128x64xf16, 3>, memref<256x64xf16, 3> -> tensor<128x256xf32>
+    ```
+  }];
+  let arguments = (ins Tile_SharedBuffer:$a, Tile_SharedBuffer:$b,
+                       Tile_Tensor:$acc, UnitAttr:$transpose_a,
+                       UnitAttr:$transpose_b);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $a `,` $b `,` $acc (`transpose_a` $transpose_a^)? (`transpose_b` $transpose_b^)?
+    attr-dict `:` type($a) `,` type($b) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_MmaWaitOp : Tile_Op<"mma_wait", [AllTypesMatch<["acc", "result"]>]> {
+  let summary = "Waits until at most `pending` tile.mma groups are in flight";
+  let description = [{
+    Blocks the role's warp groups until no more than `pending` of the
+    `tile.mma` groups they issued are still running
+    (`wgmma.wait_group`, PTX ISA 9.7.15.7), and returns the accumulator,
+    now safe to read if its own group has retired. With `pending = 1` the
+    previous iteration's group is done and its buffers may be released while
+    the current one runs.
+
+    Example:
+
+    ```mlir
+    %e = tile.mma_wait %d {pending = 1} : tensor<128x256xf32>
+    ```
+  }];
+  let arguments = (ins Tile_Tensor:$acc, I64Attr:$pending);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = "$acc attr-dict `:` type($result)";
 }
 
 //===----------------------------------------------------------------------===//
