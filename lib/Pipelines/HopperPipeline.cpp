@@ -7,6 +7,7 @@
 #include "kiln/Pipelines/Pipelines.h"
 
 #include "kiln/Conversion/Passes.h"
+#include "kiln/Dialect/Aref/Transforms/Passes.h"
 #include "kiln/Dialect/Tile/Transforms/Passes.h"
 
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
@@ -21,7 +22,11 @@ using namespace mlir;
 
 void kiln::buildHopperPipeline(OpPassManager &pm,
                                const HopperPipelineOptions &options) {
-  // Tile level.
+  // Tile level: partition into roles, pipeline the arefs.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(tile::createTileWarpSpecializePass());
+  pm.addPass(aref::createArefPipelinePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(tile::createTileAssignLayoutsPass());

@@ -23,6 +23,7 @@ std::optional<KernelMetadata> kiln::readKernelMetadata(LLVM::LLVMFuncOp fn) {
     meta.threads = threads.getInt();
   if (auto smem = dict.getAs<IntegerAttr>("smem"))
     meta.smem = smem.getInt();
+  meta.persistent = static_cast<bool>(dict.get("persistent"));
   if (auto params = dict.getAs<ArrayAttr>("params")) {
     for (Attribute a : params) {
       auto p = cast<DictionaryAttr>(a);
@@ -40,6 +41,11 @@ std::optional<KernelMetadata> kiln::readKernelMetadata(LLVM::LLVMFuncOp fn) {
         param.block.assign(block.asArrayRef().begin(),
                            block.asArrayRef().end());
         param.tma = p.getAs<BoolAttr>("tma").getValue();
+        if (auto box = p.getAs<DenseI64ArrayAttr>("tma_box"))
+          param.tmaBox.assign(box.asArrayRef().begin(),
+                              box.asArrayRef().end());
+        if (auto swizzle = p.getAs<IntegerAttr>("swizzle"))
+          param.swizzle = swizzle.getInt();
       }
       meta.params.push_back(std::move(param));
     }
@@ -110,6 +116,10 @@ llvm::json::Value kiln::toJSON(const KernelMetadata &meta) {
       o["rank"] = p.rank;
       o["block"] = llvm::json::Array(p.block);
       o["tma"] = p.tma;
+      if (p.tma) {
+        o["tma_box"] = llvm::json::Array(p.tmaBox);
+        o["swizzle"] = p.swizzle;
+      }
     }
     params.push_back(std::move(o));
   }
@@ -131,6 +141,8 @@ llvm::json::Value kiln::toJSON(const KernelMetadata &meta) {
                           {"target", meta.target},
                           {"threads", meta.threads},
                           {"smem", meta.smem},
+                          {"persistent", meta.persistent},
+                          {"cluster", llvm::json::Array{1, 1, 1}},
                           {"grid", std::move(grid)},
                           {"params", std::move(params)},
                           {"options", std::move(options)}};

@@ -80,7 +80,7 @@ tile.kernel @store(%y: !tile.desc<64x128xbf16>, %v: bf16, %i: i32) {
 // CHECK: %[[I:.*]] = vector.from_elements {{.*}} : vector<8xi32>
 // CHECK: %[[F:.*]] = arith.sitofp %[[I]] : vector<8xi32> to vector<8xf32>
 // CHECK: %[[M:.*]] = arith.mulf %[[F]], %[[C]] : vector<8xf32>
-// CHECK: %[[E:.*]] = math.exp %[[M]] : vector<8xf32>
+// CHECK: %[[E:.*]] = math.sqrt %[[M]] : vector<8xf32>
 // CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[E]], %[[C]] : vector<8xf32>
 // CHECK: arith.select %[[GT]], %[[E]], %[[C]] : vector<8xi1>, vector<8xf32>
 tile.kernel @elementwise() {
@@ -88,9 +88,44 @@ tile.kernel @elementwise() {
   %i = tile.iota : tensor<1024xi32, #L>
   %f = arith.sitofp %i : tensor<1024xi32, #L> to tensor<1024xf32, #L>
   %m = arith.mulf %f, %c : tensor<1024xf32, #L>
-  %e = math.exp %m : tensor<1024xf32, #L>
+  %e = math.sqrt %m : tensor<1024xf32, #L>
   %gt = arith.cmpf ogt, %e, %c : tensor<1024xf32, #L>
   %s = arith.select %gt, %e, %c : tensor<1024xi1, #L>, tensor<1024xf32, #L>
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+// The NVPTX backend has no exp, tanh or erf: they become the hardware's
+// approximate special functions, element by element; bf16 computes in f32.
+// CHECK-LABEL: llvm.func @special_functions
+// CHECK: %[[X:.*]] = vector.extract %{{.*}}[0] : f32 from vector<8xf32>
+// CHECK: %[[S:.*]] = arith.mulf %[[X]], %{{.*}} : f32
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"(%[[S]]) : (f32) -> f32
+// CHECK-COUNT-7: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
+// CHECK: llvm.inline_asm asm_dialect = att "tanh.approx.f32 $0, $1;", "=f,f"
+// CHECK: arith.extf %{{.*}} : bf16 to f32
+// CHECK: llvm.call_intrinsic "llvm.nvvm.lg2.approx.ftz.f"
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+tile.kernel @special_functions(%x: f32, %h: bf16) {
+  %t = tile.splat %x : tensor<1024xf32, #L>
+  %e = math.exp %t : tensor<1024xf32, #L>
+  %th = math.tanh %e : tensor<1024xf32, #L>
+  %b = tile.splat %h : tensor<1024xbf16, #L>
+  %l = math.log2 %b : tensor<1024xbf16, #L>
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+tile.kernel @unsupported_math(%x: f32) {
+  %t = tile.splat %x : tensor<1024xf32, #L>
+  // expected-error @+1 {{has no GPU lowering in Kiln yet}}
+  %a = math.atan %t : tensor<1024xf32, #L>
   tile.return
 }
 

@@ -34,6 +34,10 @@ struct KernelParam {
   int64_t rank = 0;
   std::vector<int64_t> block;
   bool tma = false;
+  /// With tma: the box TMA moves (dimension 0 first) and its swizzle in
+  /// bytes.
+  std::vector<int64_t> tmaBox;
+  int64_t swizzle = 0;
 };
 
 /// One dimension of the launch grid: `value`, or ceil(extent / div) where
@@ -60,6 +64,8 @@ struct KernelMetadata {
   int64_t threads = 0;
   /// Dynamic shared memory to request, in bytes.
   int64_t smem = 0;
+  /// One CTA per SM walks the tiles: the launcher caps the grid.
+  bool persistent = false;
   std::vector<KernelParam> params;
   std::vector<GridExtent> grid;
   /// Compile options the kernel was built with, as name=value strings.

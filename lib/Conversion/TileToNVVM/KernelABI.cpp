@@ -6,6 +6,8 @@
 
 #include "KernelABI.h"
 
+#include "Hopper.h"
+
 #include "kiln/runtime/abi.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -41,22 +43,14 @@ static const char *getDTypeName(Type t) {
   return d == KILN_DTYPE_INVALID ? nullptr : kiln_dtype_name(d);
 }
 
-/// True if some op moves tiles of kernel argument `arg` with the tensor-
-/// memory accelerator, which needs a CUtensorMap. Until the warp-specialized
-/// lowering introduces TMA ops, no kernel does.
-static bool needsTensorMap(KernelOp kernel, BlockArgument arg) {
-  (void)kernel;
-  (void)arg;
-  return false;
-}
-
-static int64_t getNumThreads(KernelOp kernel) {
+int64_t kiln::getNumThreads(KernelOp kernel) {
   for (auto ws : kernel.getBody().getOps<WarpSpecializeOp>())
     return ws.getNumThreads();
   return 32 * kernel.getNumWarpsOrDefault();
 }
 
-LogicalResult kiln::convertKernelSignature(KernelOp kernel) {
+FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
+                                                        int64_t smemBytes) {
   MLIRContext *ctx = kernel.getContext();
   OpBuilder b(kernel);
   Location loc = kernel.getLoc();
@@ -81,8 +75,14 @@ LogicalResult kiln::convertKernelSignature(KernelOp kernel) {
         return kernel.emitOpError()
                << "argument #" << arg.getArgNumber() << " has element type "
                << desc.getElementType() << ", which the runtime cannot pass";
-      bool tma = needsTensorMap(kernel, arg);
+      bool tma = usesTensorMap(arg);
+      std::optional<TmaBox> box;
       if (tma) {
+        FailureOr<TmaBox> found =
+            getTmaBox(desc, [&] { return kernel.emitOpError(); });
+        if (failed(found))
+          return failure();
+        box = *found;
         paramTypes.push_back(genericPtr);
         paramAttrs.push_back(b.getDictionaryAttr({
             b.getNamedAttr(LLVM::LLVMDialect::getByValAttrName(),
@@ -110,6 +110,12 @@ LogicalResult kiln::convertKernelSignature(KernelOp kernel) {
       meta.push_back(
           b.getNamedAttr("block", b.getDenseI64ArrayAttr(desc.getBlockShape())));
       meta.push_back(b.getNamedAttr("tma", b.getBoolAttr(tma)));
+      if (box) {
+        meta.push_back(
+            b.getNamedAttr("tma_box", b.getDenseI64ArrayAttr(box->box)));
+        meta.push_back(
+            b.getNamedAttr("swizzle", b.getI64IntegerAttr(box->swizzle)));
+      }
     } else {
       const char *dtype = getDTypeName(type);
       if (!dtype)
@@ -129,7 +135,7 @@ LogicalResult kiln::convertKernelSignature(KernelOp kernel) {
   SmallVector<NamedAttribute> kernelMeta = {
       b.getNamedAttr("name", kernel.getSymNameAttr()),
       b.getNamedAttr("threads", b.getI64IntegerAttr(threads)),
-      b.getNamedAttr("smem", b.getI64IntegerAttr(0)),
+      b.getNamedAttr("smem", b.getI64IntegerAttr(smemBytes)),
       b.getNamedAttr("params", b.getArrayAttr(paramMeta)),
   };
   if (std::optional<ArrayAttr> grid = kernel.getGrid())
@@ -142,6 +148,12 @@ LogicalResult kiln::convertKernelSignature(KernelOp kernel) {
   fn->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
               b.getDenseI32ArrayAttr({static_cast<int32_t>(threads), 1, 1}));
   fn->setAttr(kKernelMetadataAttrName, b.getDictionaryAttr(kernelMeta));
+  // setmaxnreg takes effect only under a register cap at entry, which
+  // minctasm = 1 sets (and one CTA per SM is what warp specialization wants).
+  bool specialized = !kernel.getBody().getOps<WarpSpecializeOp>().empty();
+  if (specialized)
+    fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                b.getI32IntegerAttr(1));
   for (auto [i, attrs] : llvm::enumerate(paramAttrs))
     if (!attrs.empty())
       fn.setArgAttrs(i, attrs);
@@ -169,5 +181,5 @@ LogicalResult kiln::convertKernelSignature(KernelOp kernel) {
   }
   body.eraseArguments(0, numOld);
   kernel.erase();
-  return success();
+  return fn;
 }

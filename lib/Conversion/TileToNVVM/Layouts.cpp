@@ -3,11 +3,16 @@
 // Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
 //
 //===----------------------------------------------------------------------===//
+//
+// Every distributed layout places register r of a thread at
+// `threadBase + offsets[r]` (see tile::getRegisterOffsets): the offsets are
+// static, the base depends on the thread index. This file emits the base.
+//
+//===----------------------------------------------------------------------===//
 
 #include "Layouts.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -36,70 +41,112 @@ static SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
   return digits;
 }
 
-static ElementCoords emitBlockedCoords(OpBuilder &b, Location loc,
-                                       BlockedLayoutAttr layout,
-                                       ArrayRef<int64_t> shape, Value tid) {
-  int64_t rank = shape.size();
-  ArrayRef<int64_t> elems = layout.getElems(), threads = layout.getThreads(),
-                    warps = layout.getWarps();
+static SmallVector<Value> emitBlockedBase(OpBuilder &b, Location loc,
+                                          BlockedLayoutAttr layout,
+                                          Value tid) {
   Value lane = arith::RemUIOp::create(b, loc, tid, i32Const(b, loc, 32));
   Value warp = arith::DivUIOp::create(b, loc, tid, i32Const(b, loc, 32));
-  SmallVector<Value> laneIdx = delinearize(b, loc, lane, threads);
-  SmallVector<Value> warpIdx = delinearize(b, loc, warp, warps);
-
-  // Per dimension: the thread's first element, and the register-local
-  // offsets (repetition * coverage + position in the run).
-  SmallVector<Value> base(rank);
-  SmallVector<SmallVector<int64_t>> offsets(rank);
-  SmallVector<bool> wraps(rank);
-  for (int64_t d = 0; d < rank; ++d) {
-    int64_t cover = elems[d] * threads[d] * warps[d];
-    Value w = arith::MulIOp::create(b, loc, warpIdx[d],
-                                    i32Const(b, loc, elems[d] * threads[d]));
+  SmallVector<Value> laneIdx = delinearize(b, loc, lane, layout.getThreads());
+  SmallVector<Value> warpIdx = delinearize(b, loc, warp, layout.getWarps());
+  SmallVector<Value> base;
+  for (int64_t d = 0; d < layout.getRank(); ++d) {
+    int64_t elems = layout.getElems()[d];
+    Value w = arith::MulIOp::create(
+        b, loc, warpIdx[d], i32Const(b, loc, elems * layout.getThreads()[d]));
     Value l = arith::MulIOp::create(b, loc, laneIdx[d],
-                                    i32Const(b, loc, elems[d]));
-    base[d] = arith::AddIOp::create(b, loc, w, l);
-    int64_t reps = std::max<int64_t>(1, shape[d] / cover);
-    for (int64_t rep = 0; rep < reps; ++rep)
-      for (int64_t s = 0; s < elems[d]; ++s)
-        offsets[d].push_back(rep * cover + s);
-    // A dimension smaller than the layout's coverage is replicated: threads
-    // past its end hold the elements again.
-    wraps[d] = shape[d] < cover;
+                                    i32Const(b, loc, elems));
+    base.push_back(arith::AddIOp::create(b, loc, w, l));
   }
+  return base;
+}
 
-  int64_t numRegs = layout.getElemsPerThread(shape);
-  ElementCoords coords(numRegs, SmallVector<Value>(rank));
-  for (int64_t r = 0; r < numRegs; ++r) {
-    int64_t rest = r;
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      int64_t n = offsets[d].size();
-      int64_t offset = offsets[d][rest % n];
-      rest /= n;
-      Value c = offset == 0 ? base[d]
-                            : arith::AddIOp::create(b, loc, base[d],
-                                                    i32Const(b, loc, offset));
-      if (wraps[d])
-        c = arith::RemUIOp::create(b, loc, c, i32Const(b, loc, shape[d]));
-      coords[r][d] = c;
-    }
-  }
-  return coords;
+/// wgmma's accumulator fragment: warp group g starts at row g * M / groups;
+/// thread t of the group at row 16 (t / 32) + (t % 32) / 4, column
+/// 2 (t % 4).
+static SmallVector<Value> emitMmaBase(OpBuilder &b, Location loc,
+                                      MmaLayoutAttr layout,
+                                      ArrayRef<int64_t> shape, Value tid) {
+  Value group = arith::DivUIOp::create(b, loc, tid, i32Const(b, loc, 128));
+  Value inGroup = arith::RemUIOp::create(b, loc, tid, i32Const(b, loc, 128));
+  Value warp = arith::DivUIOp::create(b, loc, inGroup, i32Const(b, loc, 32));
+  Value lane = arith::RemUIOp::create(b, loc, inGroup, i32Const(b, loc, 32));
+  Value groupRow = arith::MulIOp::create(
+      b, loc, group, i32Const(b, loc, shape[0] / layout.getWarpgroups()));
+  Value warpRow = arith::MulIOp::create(b, loc, warp, i32Const(b, loc, 16));
+  Value laneRow = arith::DivUIOp::create(b, loc, lane, i32Const(b, loc, 4));
+  Value row = arith::AddIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, groupRow, warpRow), laneRow);
+  Value quad = arith::RemUIOp::create(b, loc, lane, i32Const(b, loc, 4));
+  Value col = arith::MulIOp::create(b, loc, quad, i32Const(b, loc, 2));
+  return {row, col};
+}
+
+static SmallVector<Value> emitThreadBase(OpBuilder &b, Location loc,
+                                         DistributedLayoutAttr layout,
+                                         ArrayRef<int64_t> shape, Value tid) {
+  if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout))
+    return emitBlockedBase(b, loc, blocked, tid);
+  if (auto mma = dyn_cast<MmaLayoutAttr>(layout))
+    return emitMmaBase(b, loc, mma, shape, tid);
+  auto slice = cast<SliceLayoutAttr>(layout);
+  SmallVector<int64_t> parentShape(shape);
+  parentShape.insert(parentShape.begin() + slice.getDim(),
+                     getLayoutCoverage(slice.getParent(), slice.getDim()));
+  SmallVector<Value> base =
+      emitThreadBase(b, loc, slice.getParent(), parentShape, tid);
+  base.erase(base.begin() + slice.getDim());
+  return base;
 }
 
 ElementCoords kiln::emitElementCoords(OpBuilder &b, Location loc,
                                       DistributedLayoutAttr layout,
                                       ArrayRef<int64_t> shape, Value tid) {
-  if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout))
-    return emitBlockedCoords(b, loc, blocked, shape, tid);
-  llvm_unreachable("unknown distributed layout");
+  SmallVector<Value> base = emitThreadBase(b, loc, layout, shape, tid);
+  SmallVector<SmallVector<int64_t>> offsets =
+      getRegisterOffsets(layout, shape);
+  int64_t rank = shape.size();
+  // A dimension smaller than one pass of the threads is replicated: threads
+  // past its end hold its elements again.
+  SmallVector<bool> wraps(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    wraps[d] = shape[d] < getLayoutCoverage(layout, d);
+  ElementCoords coords(offsets.size(), SmallVector<Value>(rank));
+  for (auto [r, offset] : llvm::enumerate(offsets))
+    for (int64_t d = 0; d < rank; ++d) {
+      Value c = offset[d] == 0
+                    ? base[d]
+                    : arith::AddIOp::create(b, loc, base[d],
+                                            i32Const(b, loc, offset[d]));
+      if (wraps[d])
+        c = arith::RemUIOp::create(b, loc, c, i32Const(b, loc, shape[d]));
+      coords[r][d] = c;
+    }
+  return coords;
 }
 
 int64_t kiln::getContiguousRun(DistributedLayoutAttr layout,
                                ArrayRef<int64_t> shape) {
-  // A thread's run along the last dimension never wraps: verifyShape makes
-  // the dimension a multiple of it.
-  if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout))
-    return blocked.getElems().back();
-  return 1;
+  SmallVector<SmallVector<int64_t>> offsets =
+      getRegisterOffsets(layout, shape);
+  int64_t last = shape.size() - 1;
+  // A run of length n: every group of n registers starting at a multiple of
+  // n steps by one along the last dimension and agrees on the others.
+  auto isRun = [&](int64_t n) {
+    if (offsets.size() % n != 0 || shape[last] < n)
+      return false;
+    for (size_t start = 0; start < offsets.size(); start += n)
+      for (int64_t i = 1; i < n; ++i) {
+        const SmallVector<int64_t> &a = offsets[start], &c = offsets[start + i];
+        for (int64_t d = 0; d < last; ++d)
+          if (a[d] != c[d])
+            return false;
+        if (c[last] != a[last] + i)
+          return false;
+      }
+    return true;
+  };
+  int64_t run = 1;
+  while (isRun(run * 2))
+    run *= 2;
+  return run;
 }

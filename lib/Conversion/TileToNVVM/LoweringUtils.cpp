@@ -77,17 +77,17 @@ Value kiln::emitGridDim(OpBuilder &b, Location loc, GridDim dim) {
 
 Value kiln::emitLayoutThreadId(OpBuilder &b, Location loc, Operation *op) {
   Value tid = NVVM::ThreadIdXOp::create(b, loc, b.getI32Type());
-  // Inside a role, threads count from the role's first thread.
-  Region *region = op->getParentRegion();
-  while (region) {
-    Operation *parent = region->getParentOp();
-    if (auto ws = dyn_cast_or_null<WarpSpecializeOp>(parent)) {
-      int64_t first = ws.getFirstThread(region->getRegionNumber());
-      if (first == 0)
-        return tid;
-      return arith::SubIOp::create(b, loc, tid, emitI32(b, loc, first));
-    }
-    region = parent ? parent->getParentRegion() : nullptr;
+  // Inside a role (lowered to a marked scf.execute_region), threads count
+  // from the role's first thread.
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp()) {
+    auto role = parent->getAttrOfType<DenseI64ArrayAttr>("kiln.role");
+    if (!role)
+      continue;
+    int64_t first = role[0];
+    if (first == 0)
+      return tid;
+    return arith::SubIOp::create(b, loc, tid, emitI32(b, loc, first));
   }
   return tid;
 }

@@ -13,10 +13,14 @@
 
 #include "kiln/Conversion/Passes.h"
 
+#include "Hopper.h"
 #include "KernelABI.h"
 #include "Layouts.h"
 #include "LoweringUtils.h"
+#include "Math.h"
+#include "SharedMemory.h"
 
+#include "kiln/Dialect/Aref/IR/ArefOps.h"
 #include "kiln/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
@@ -52,6 +56,18 @@ public:
         return {};
       return VectorType::get({layout.getElemsPerThread(t.getShape())},
                              t.getElementType());
+    });
+    // Arefs and their slot buffers become shared-memory pointers.
+    addConversion([](aref::RefType t) -> Type {
+      return LLVM::LLVMPointerType::get(t.getContext(),
+                                        aref::kSharedMemorySpace);
+    });
+    addConversion([](MemRefType t) -> std::optional<Type> {
+      auto space = dyn_cast_or_null<IntegerAttr>(t.getMemorySpace());
+      if (!space || space.getInt() != aref::kSharedMemorySpace)
+        return std::nullopt;
+      return LLVM::LLVMPointerType::get(t.getContext(),
+                                        aref::kSharedMemorySpace);
     });
   }
 };
@@ -303,6 +319,14 @@ LogicalResult checkLowerable(ModuleOp module) {
         return op->emitOpError()
                << "has no layout; run tile-assign-layouts first";
     }
+    if (isa<math::MathDialect>(op->getDialect()) && !isLoweredMathOp(op) &&
+        !isNativeMathOp(op))
+      return op->emitOpError() << "has no GPU lowering in Kiln yet";
+    if (isa<DotOp>(op))
+      return op->emitOpError()
+             << "cannot be lowered here: tile.dot runs on the tensor cores "
+                "only in a warp-specialized consumer whose operands come "
+                "from TMA loads (tile-warp-specialize, aref-pipeline)";
     if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
       if (isa<RankedTensorType>(constant.getType()) &&
@@ -324,12 +348,17 @@ public:
     if (failed(checkLowerable(module)))
       return signalPassFailure();
 
-    // Signatures first: every kernel becomes an llvm.func whose descriptor
-    // arguments are unpacked by unrealized casts the patterns read.
+    // Kernel structure first: shared memory placed, every kernel an
+    // llvm.func whose descriptor arguments are unpacked by unrealized casts
+    // the patterns read, and roles branches on the thread index.
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
-    for (KernelOp kernel : kernels)
-      if (failed(convertKernelSignature(kernel)))
+    for (KernelOp kernel : kernels) {
+      int64_t smem = planSharedMemory(kernel);
+      int64_t threads = getNumThreads(kernel);
+      FailureOr<LLVM::LLVMFuncOp> fn = convertKernelSignature(kernel, smem);
+      if (failed(fn) || failed(lowerRoles(*fn, threads)))
         return signalPassFailure();
+    }
 
     TileTypeConverter converter;
     RewritePatternSet patterns(ctx);
@@ -337,13 +366,18 @@ public:
     patterns.add<ConstantPattern, ProgramIdPattern, NumProgramsPattern,
                  DimPattern, SplatPattern, IotaPattern, ScalarLoadPattern,
                  LoadPattern, StorePattern, ReturnPattern>(converter, ctx);
+    populateHopperPatterns(converter, patterns);
+    populateMathToNVVMPatterns(converter, patterns);
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<LLVM::LLVMDialect, NVVM::NVVMDialect,
                            vector::VectorDialect>();
-    target.addIllegalDialect<TileDialect>();
-    target.addDynamicallyLegalDialect<arith::ArithDialect, math::MathDialect>(
+    target.addIllegalDialect<TileDialect, aref::ArefDialect>();
+    target.addDynamicallyLegalDialect<arith::ArithDialect>(
         [&](Operation *op) { return converter.isLegal(op); });
+    target.addDynamicallyLegalDialect<math::MathDialect>([&](Operation *op) {
+      return converter.isLegal(op) && !isLoweredMathOp(op);
+    });
     target.addLegalOp<UnrealizedConversionCastOp>();
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);

@@ -615,3 +615,13 @@ tile.kernel @mma_shape(%i: i32) {
   %d = tile.mma %a, %b, %c : memref<64x64xf16, 3>, memref<32x64xf16, 3> -> tensor<64x64xf32>
   tile.return
 }
+
+// -----
+
+// expected-error @+1 {{consumer_groups must be 1 to 4, got 5}}
+tile.kernel @groups5() attributes {consumer_groups = 5} { tile.return }
+
+// -----
+
+// expected-error @+1 {{depth must be 1 to 16, got 0}}
+tile.kernel @depth0() attributes {depth = 0} { tile.return }

@@ -216,3 +216,164 @@ LogicalResult BlockedLayoutAttr::verifyShape(
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Register offsets
+//===----------------------------------------------------------------------===//
+
+static SmallVector<SmallVector<int64_t>>
+getBlockedOffsets(BlockedLayoutAttr layout, ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
+  // Per dimension, the register-local offsets: repetition * coverage +
+  // position in the thread's run.
+  SmallVector<SmallVector<int64_t>> perDim(rank);
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t elems = layout.getElems()[d];
+    int64_t cover = elems * layout.getThreads()[d] * layout.getWarps()[d];
+    int64_t reps = std::max<int64_t>(1, shape[d] / cover);
+    for (int64_t rep = 0; rep < reps; ++rep)
+      for (int64_t s = 0; s < elems; ++s)
+        perDim[d].push_back(rep * cover + s);
+  }
+  int64_t numRegs = layout.getElemsPerThread(shape);
+  SmallVector<SmallVector<int64_t>> offsets(numRegs,
+                                            SmallVector<int64_t>(rank));
+  for (int64_t r = 0; r < numRegs; ++r) {
+    int64_t rest = r;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      int64_t n = perDim[d].size();
+      offsets[r][d] = perDim[d][rest % n];
+      rest /= n;
+    }
+  }
+  return offsets;
+}
+
+static SmallVector<SmallVector<int64_t>>
+getMmaOffsets(MmaLayoutAttr layout, ArrayRef<int64_t> shape) {
+  int64_t blocks = shape[0] / (64 * layout.getWarpgroups());
+  int64_t n = shape[1];
+  SmallVector<SmallVector<int64_t>> offsets;
+  for (int64_t mb = 0; mb < blocks; ++mb)
+    for (int64_t i = 0; i < n / 2; ++i) {
+      int64_t j = i / 4, h = (i / 2) % 2, e = i % 2;
+      offsets.push_back({mb * 64 + 8 * h, 8 * j + e});
+    }
+  return offsets;
+}
+
+static SmallVector<SmallVector<int64_t>>
+getSliceOffsets(SliceLayoutAttr layout, ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> parentShape(shape);
+  int64_t dim = layout.getDim();
+  parentShape.insert(parentShape.begin() + dim,
+                     getLayoutCoverage(layout.getParent(), dim));
+  SmallVector<SmallVector<int64_t>> offsets;
+  llvm::DenseSet<ArrayRef<int64_t>> seen;
+  SmallVector<SmallVector<int64_t>> parent =
+      getRegisterOffsets(layout.getParent(), parentShape);
+  offsets.reserve(parent.size());
+  for (SmallVector<int64_t> &p : parent) {
+    p.erase(p.begin() + dim);
+    offsets.push_back(p);
+  }
+  // Keep the first register of each projected element, in order.
+  SmallVector<SmallVector<int64_t>> unique;
+  for (SmallVector<int64_t> &o : offsets)
+    if (llvm::none_of(unique, [&](const SmallVector<int64_t> &u) {
+          return u == o;
+        }))
+      unique.push_back(o);
+  return unique;
+}
+
+SmallVector<SmallVector<int64_t>>
+kiln::tile::getRegisterOffsets(DistributedLayoutAttr layout,
+                               ArrayRef<int64_t> shape) {
+  if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout))
+    return getBlockedOffsets(blocked, shape);
+  if (auto mma = dyn_cast<MmaLayoutAttr>(layout))
+    return getMmaOffsets(mma, shape);
+  return getSliceOffsets(cast<SliceLayoutAttr>(layout), shape);
+}
+
+int64_t kiln::tile::getLayoutCoverage(DistributedLayoutAttr layout,
+                                      int64_t dim) {
+  if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout))
+    return blocked.getElems()[dim] * blocked.getThreads()[dim] *
+           blocked.getWarps()[dim];
+  if (auto mma = dyn_cast<MmaLayoutAttr>(layout))
+    return dim == 0 ? 64 * mma.getWarpgroups() : 8;
+  auto slice = cast<SliceLayoutAttr>(layout);
+  int64_t parentDim = dim < slice.getDim() ? dim : dim + 1;
+  return getLayoutCoverage(slice.getParent(), parentDim);
+}
+
+//===----------------------------------------------------------------------===//
+// MmaLayoutAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult MmaLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                    int64_t warpgroups) {
+  if (warpgroups < 1 || warpgroups > 4)
+    return emitError() << "mma layout needs 1 to 4 warp groups, got "
+                       << warpgroups;
+  return success();
+}
+
+int64_t MmaLayoutAttr::getNumThreads() const { return 128 * getWarpgroups(); }
+
+int64_t MmaLayoutAttr::getElemsPerThread(ArrayRef<int64_t> shape) const {
+  return shape[0] / (64 * getWarpgroups()) * (shape[1] / 2);
+}
+
+LogicalResult MmaLayoutAttr::verifyShape(
+    ArrayRef<int64_t> shape,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  if (shape.size() != 2)
+    return emitError() << "mma layout holds 2-D tiles, not rank "
+                       << shape.size();
+  if (shape[0] % (64 * getWarpgroups()) != 0)
+    return emitError() << "mma layout over " << getWarpgroups()
+                       << " warp groups needs rows in multiples of "
+                       << 64 * getWarpgroups() << ", got " << shape[0];
+  if (shape[1] % 8 != 0 || shape[1] > 256)
+    return emitError() << "mma layout needs a multiple of 8 columns up to "
+                          "256, got "
+                       << shape[1];
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SliceLayoutAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+SliceLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        int64_t dim, DistributedLayoutAttr parent) {
+  if (!parent)
+    return emitError() << "slice layout needs a distributed parent layout";
+  if (dim < 0)
+    return emitError() << "slice dimension must be non-negative, got " << dim;
+  return success();
+}
+
+int64_t SliceLayoutAttr::getNumThreads() const {
+  return getParent().getNumThreads();
+}
+
+int64_t SliceLayoutAttr::getElemsPerThread(ArrayRef<int64_t> shape) const {
+  return getRegisterOffsets(*this, shape).size();
+}
+
+LogicalResult SliceLayoutAttr::verifyShape(
+    ArrayRef<int64_t> shape,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  if (getDim() > static_cast<int64_t>(shape.size()))
+    return emitError() << "slice of dimension " << getDim()
+                       << " cannot hold a tile of rank " << shape.size();
+  SmallVector<int64_t> parentShape(shape);
+  parentShape.insert(parentShape.begin() + getDim(),
+                     getLayoutCoverage(getParent(), getDim()));
+  return getParent().verifyShape(parentShape, emitError);
+}

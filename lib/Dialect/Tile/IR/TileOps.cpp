@@ -196,6 +196,13 @@ LogicalResult KernelOp::verify() {
   if (std::optional<int64_t> warps = getNumWarps())
     if (*warps < 1 || *warps > 32)
       return emitOpError() << "num_warps must be 1 to 32, got " << *warps;
+  if (std::optional<int64_t> groups = getConsumerGroups())
+    if (*groups < 1 || *groups > 4)
+      return emitOpError() << "consumer_groups must be 1 to 4, got "
+                           << *groups;
+  if (std::optional<int64_t> depth = getDepth())
+    if (*depth < 1 || *depth > 16)
+      return emitOpError() << "depth must be 1 to 16, got " << *depth;
   return success();
 }
 

@@ -37,6 +37,16 @@ extern "C" {
 /* TMA needs every stride but the innermost, and the base address, to be a
  * multiple of 16 bytes. */
 #define KILN_TMA_ALIGN_BYTES 16
+/* A TMA box spans at most this many elements along each dimension. */
+#define KILN_TMA_MAX_BOX_DIM 256
+
+/* Metadata gives the shared-memory swizzle of a TMA tensor in bytes: 0
+ * (none), 32, 64 or 128. The innermost box dimension of a swizzled tensor
+ * spans at most that many bytes, and that of any TMA box a multiple of
+ * KILN_TMA_ALIGN_BYTES. */
+static inline int kiln_swizzle_is_valid(int bytes) {
+  return bytes == 0 || bytes == 32 || bytes == 64 || bytes == 128;
+}
 
 /* Element types of tensors and scalars. */
 typedef enum kiln_dtype {

@@ -89,4 +89,45 @@ def Tile_BlockedLayoutAttr : Tile_Attr<"BlockedLayout", "blocked",
   }];
 }
 
+def Tile_MmaLayoutAttr : Tile_Attr<"MmaLayout", "mma",
+    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>]> {
+  let summary = "The accumulator layout of wgmma over warp groups";
+  let description = [{
+    How the registers of `warpgroups` warp groups hold an M×N accumulator
+    (PTX ISA 9.7.15.5.2, "Register fragments", wgmma m64nNk16 D): warp
+    group `g` holds rows `g * M / warpgroups` onwards, in blocks of 64. In a
+    block, thread `t` of the group (warp `w = t / 32`, lane `l = t % 32`)
+    holds register `4 j + 2 h + e` at row `16 w + l / 4 + 8 h` and column
+    `8 j + 2 (l % 4) + e`; blocks follow each other in the thread's
+    registers. Each thread holds `M / (64 warpgroups) * N / 2` elements.
+
+    Example: `#tile.mma<warpgroups = 2>` for a 128×256 accumulator split
+    between two consumer warp groups.
+  }];
+  let parameters = (ins "int64_t":$warpgroups);
+  let assemblyFormat = "`<` `warpgroups` `=` $warpgroups `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tile_SliceLayoutAttr : Tile_Attr<"SliceLayout", "slice",
+    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>]> {
+  let summary = "A parent layout with one dimension removed";
+  let description = [{
+    The layout of a tile that has one dimension fewer than tiles of
+    `parent`: the result of reducing dimension `dim`, or the input of a
+    broadcast along it. Each thread holds, once, every element its parent
+    layout gives it, projected along `dim`; so broadcasting back to the
+    parent and reducing into the slice need no data from other threads
+    beyond those that share a projected element.
+
+    Example: `#tile.slice<dim = 0, parent = #tile.mma<warpgroups = 2>>` holds
+    a bias row of N elements as the columns of the accumulator each thread
+    owns.
+  }];
+  let parameters = (ins "int64_t":$dim,
+                        "DistributedLayoutAttr":$parent);
+  let assemblyFormat = "`<` `dim` `=` $dim `,` `parent` `=` $parent `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // KILN_DIALECT_TILE_IR_TILEATTRS_TD

@@ -37,6 +37,16 @@ BlockedLayoutAttr getDefaultBlockedLayout(mlir::MLIRContext *ctx,
                                           int64_t numWarps,
                                           int64_t vectorElems);
 
+/// The static part of the coordinates of each element a thread holds in
+/// `layout`: element coordinate `d` of register `r` is
+/// `threadBase[d] + offsets[r][d]` (modulo the extent along dimensions the
+/// layout replicates). The thread base is emitted by lowering.
+llvm::SmallVector<llvm::SmallVector<int64_t>>
+getRegisterOffsets(DistributedLayoutAttr layout, llvm::ArrayRef<int64_t> shape);
+
+/// The extent along `dim` that one pass of `layout`'s threads covers.
+int64_t getLayoutCoverage(DistributedLayoutAttr layout, int64_t dim);
+
 /// `type` with `layout` as its encoding.
 mlir::RankedTensorType withLayout(mlir::RankedTensorType type,
                                   mlir::Attribute layout);

@@ -38,7 +38,10 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     program.
 
     `num_warps` sets how many warps run a kernel that is not warp-specialized
-    (default 4).
+    (default 4). Compile options for the warp-specialized path may be set per
+    kernel (a `kilnc` flag of the same name overrides them):
+    `consumer_groups` (consumer warp groups splitting the tile's rows),
+    `depth` (aref slots), `persistent` (one CTA per SM walking the tiles).
 
     Example:
 
@@ -62,7 +65,10 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        OptionalAttr<DictArrayAttr>:$res_attrs,
                        OptionalAttr<TypedArrayAttrBase<Tile_GridExtentAttr,
                                     "grid extents">>:$grid,
-                       OptionalAttr<I64Attr>:$num_warps);
+                       OptionalAttr<I64Attr>:$num_warps,
+                       OptionalAttr<I64Attr>:$consumer_groups,
+                       OptionalAttr<I64Attr>:$depth,
+                       UnitAttr:$persistent);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;

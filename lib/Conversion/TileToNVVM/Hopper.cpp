@@ -1,0 +1,741 @@
+//===- Hopper.cpp - warp-specialized kernels to NVVM ----------------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Roles become branches on the thread index with setmaxnreg; arefs become
+// slot buffers and mbarriers in dynamic shared memory; tile.async_load
+// becomes cp.async.bulk.tensor; tile.mma becomes wgmma.mma_async with shared
+// memory descriptors, and tile.mma_wait wgmma.wait_group.
+//
+// Facts this file relies on, all checked on an H200 by the hand-written
+// kernel in shared/reference/wsgemm-h200 and in the PTX ISA:
+// - mbarrier parity waits, TMA completing a barrier's transaction count by
+//   the whole box (also out of bounds), one arrival per consumer warp group;
+// - the 128-byte swizzle, shared by TMA and the wgmma descriptors: 8 rows of
+//   128 bytes make a 1024-byte atom;
+// - wgmma descriptors: start address >> 4 in bits 0-13, leading byte offset
+//   >> 4 in bits 16-29, stride byte offset >> 4 in bits 32-45, swizzle mode
+//   in bits 62-63 (1 = 128 bytes).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Hopper.h"
+
+#include "Layouts.h"
+#include "LoweringUtils.h"
+#include "SharedMemory.h"
+
+#include "kiln/Dialect/Aref/IR/ArefOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::tile;
+
+namespace {
+
+constexpr int64_t kSwizzleBytes = 128;
+constexpr int64_t kThreadsPerGroup = 128;
+/// Suspend-time hint for mbarrier.try_wait, as CUTLASS uses.
+constexpr int64_t kTryWaitTicks = 10000000;
+
+Type ptrType(MLIRContext *ctx, unsigned space) {
+  return LLVM::LLVMPointerType::get(ctx, space);
+}
+
+Value sharedPtrAt(OpBuilder &b, Location loc, Value base, Value byteOffset) {
+  return LLVM::GEPOp::create(b, loc, base.getType(), b.getI8Type(), base,
+                             ValueRange{byteOffset});
+}
+
+Value sharedPtrAt(OpBuilder &b, Location loc, Value base, int64_t offset) {
+  if (offset == 0)
+    return base;
+  return sharedPtrAt(b, loc, base, emitI32(b, loc, offset));
+}
+
+/// Byte offset `slot * stride + extra`, i32.
+Value slotOffset(OpBuilder &b, Location loc, Value slot, int64_t stride,
+                 int64_t extra) {
+  Value scaled = arith::MulIOp::create(b, loc, slot, emitI32(b, loc, stride));
+  return extra == 0 ? scaled
+                    : arith::AddIOp::create(b, loc, scaled,
+                                            emitI32(b, loc, extra));
+}
+
+Value fullBarrier(OpBuilder &b, Location loc, Value ref, aref::RefType type,
+                  Value slot) {
+  ArefLayout layout = getArefLayout(type);
+  return sharedPtrAt(b, loc, ref,
+                     slotOffset(b, loc, slot, 8, layout.fullBarriers));
+}
+
+Value emptyBarrier(OpBuilder &b, Location loc, Value ref, aref::RefType type,
+                   Value slot) {
+  ArefLayout layout = getArefLayout(type);
+  return sharedPtrAt(b, loc, ref,
+                     slotOffset(b, loc, slot, 8, layout.emptyBarriers));
+}
+
+/// The role's thread index and its thread count, from the enclosing role.
+std::pair<Value, int64_t> emitRoleThread(OpBuilder &b, Location loc,
+                                         Operation *op) {
+  Value tid = emitLayoutThreadId(b, loc, op);
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (auto role = p->getAttrOfType<DenseI64ArrayAttr>(kRoleAttrName))
+      return {tid, role[1]};
+  return {tid, 0};
+}
+
+//===----------------------------------------------------------------------===//
+// Roles
+//===----------------------------------------------------------------------===//
+
+/// True if the role holds tiles in registers; a role that does not (a TMA
+/// producer) needs only one thread.
+bool holdsTiles(Region &role) {
+  return role
+      .walk([](Operation *op) {
+        for (Type t : op->getResultTypes())
+          if (isa<RankedTensorType>(t))
+            return WalkResult::interrupt();
+        return WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+} // namespace
+
+LogicalResult kiln::lowerRoles(Operation *fn, int64_t numThreads) {
+  SmallVector<WarpSpecializeOp> all;
+  fn->walk([&](WarpSpecializeOp ws) { all.push_back(ws); });
+  // With nvvm.minctasm = 1 the kernel starts with the register file split
+  // evenly; roles above that share increase their budget, the others give
+  // registers back.
+  int64_t initialBudget = (64 * 1024 / numThreads) / 8 * 8;
+  for (WarpSpecializeOp ws : all) {
+    Location loc = ws.getLoc();
+    OpBuilder b(ws);
+    for (int32_t warps : ws.getWarps())
+      if (warps % 4 != 0)
+        return ws.emitOpError()
+               << "has a role of " << warps
+               << " warps; setmaxnreg needs roles of whole warp groups";
+    Value tid = NVVM::ThreadIdXOp::create(b, loc, b.getI32Type());
+    unsigned numRoles = ws.getRoles().size();
+    for (unsigned i = 0; i < numRoles; ++i) {
+      int64_t first = ws.getFirstThread(i);
+      int64_t threads = 32 * ws.getWarps()[i];
+      // Roles but the last branch on "tid < end of this role".
+      if (i + 1 < numRoles) {
+        Value inRole =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tid,
+                                  emitI32(b, loc, first + threads));
+        auto ifOp = scf::IfOp::create(b, loc, inRole, /*withElseRegion=*/true);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        auto role = scf::ExecuteRegionOp::create(b, loc, TypeRange{});
+        role->setAttr(kRoleAttrName,
+                      b.getDenseI64ArrayAttr({first, threads}));
+        Region &region = ws.getRoles()[i];
+        Block *block = b.createBlock(&role.getRegion());
+        b.setInsertionPointToStart(block);
+        int32_t regs = ws.getRegs()[i];
+        NVVM::SetMaxRegisterOp::create(
+            b, loc, regs,
+            regs > initialBudget ? NVVM::SetMaxRegisterAction::increase
+                                 : NVVM::SetMaxRegisterAction::decrease);
+        Block *body = block;
+        if (!holdsTiles(region)) {
+          // One elected thread of the role's first warp does the work.
+          Value inRoleTid =
+              arith::SubIOp::create(b, loc, tid, emitI32(b, loc, first));
+          Value firstWarp =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                    inRoleTid, emitI32(b, loc, 32));
+          auto warpIf = scf::IfOp::create(b, loc, firstWarp, false);
+          b.setInsertionPointToStart(&warpIf.getThenRegion().front());
+          Value elected =
+              NVVM::ElectSyncOp::create(b, loc, b.getI1Type(), Value());
+          auto electIf = scf::IfOp::create(b, loc, elected, false);
+          body = &electIf.getThenRegion().front();
+          b.setInsertionPointAfter(warpIf);
+        }
+        scf::YieldOp::create(b, loc);
+        if (!region.empty()) {
+          Block &roleBlock = region.front();
+          Operation *insertBefore = body->empty() ? nullptr
+                                                  : body->getTerminator();
+          for (Operation &op : llvm::make_early_inc_range(roleBlock)) {
+            if (insertBefore)
+              op.moveBefore(insertBefore);
+            else
+              op.moveBefore(body, body->end());
+          }
+        }
+        b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+        continue;
+      }
+      // The last role takes the remaining threads.
+      auto role = scf::ExecuteRegionOp::create(b, loc, TypeRange{});
+      role->setAttr(kRoleAttrName, b.getDenseI64ArrayAttr({first, threads}));
+      Block *block = b.createBlock(&role.getRegion());
+      b.setInsertionPointToStart(block);
+      int32_t regs = ws.getRegs()[i];
+      NVVM::SetMaxRegisterOp::create(
+          b, loc, regs,
+          regs > initialBudget ? NVVM::SetMaxRegisterAction::increase
+                               : NVVM::SetMaxRegisterAction::decrease);
+      Region &region = ws.getRoles()[i];
+      Operation *yield = scf::YieldOp::create(b, loc);
+      if (!region.empty())
+        for (Operation &op : llvm::make_early_inc_range(region.front()))
+          op.moveBefore(yield);
+    }
+    ws.erase();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TMA
+//===----------------------------------------------------------------------===//
+
+FailureOr<TmaBox>
+kiln::getTmaBox(DescType desc, function_ref<InFlightDiagnostic()> emitError) {
+  ArrayRef<int64_t> block = desc.getBlockShape();
+  int64_t eltBytes = (desc.getElementType().getIntOrFloatBitWidth() + 7) / 8;
+  int64_t inner = block.back();
+  TmaBox box;
+  box.chunkElems = kSwizzleBytes / eltBytes;
+  if (inner * eltBytes % kSwizzleBytes != 0)
+    return emitError() << "moves tiles of " << desc
+                       << " with TMA; the last dimension must hold a multiple "
+                          "of 128 bytes ("
+                       << box.chunkElems
+                       << " elements) for the 128-byte swizzle the tensor "
+                          "cores read";
+  box.chunks = inner / box.chunkElems;
+  box.rows = 1;
+  for (int64_t d : block.drop_back()) {
+    if (d > 256)
+      return emitError() << "moves tiles of " << desc
+                         << " with TMA, whose boxes are at most 256 long";
+    box.rows *= d;
+  }
+  box.box.assign(block.begin(), block.end());
+  box.box.back() = box.chunkElems;
+  return box;
+}
+
+bool kiln::usesTensorMap(BlockArgument arg) {
+  return llvm::any_of(arg.getUsers(),
+                      [](Operation *user) { return isa<AsyncLoadOp>(user); });
+}
+
+namespace {
+
+class AsyncLoadPattern : public OpConversionPattern<AsyncLoadOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AsyncLoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    FailureOr<TmaBox> box =
+        getTmaBox(op.getDesc().getType(), [&] { return op.emitOpError(); });
+    if (failed(box))
+      return failure();
+    DescValues desc = unpackDesc(adaptor.getDesc());
+    if (!desc.tensorMap)
+      return op.emitOpError() << "has no tensor map for its descriptor";
+    Value barrier =
+        fullBarrier(rewriter, loc, adaptor.getRef(),
+                    cast<aref::RefType>(op.getRef().getType()),
+                    adaptor.getSlot());
+    int64_t eltBytes =
+        (op.getDesc().getType().getElementType().getIntOrFloatBitWidth() +
+         7) /
+        8;
+    int64_t chunkBytes = box->rows * box->chunkElems * eltBytes;
+    SmallVector<Value> coords(adaptor.getCoords());
+    for (int64_t c = 0; c < box->chunks; ++c) {
+      Value dst = sharedPtrAt(rewriter, loc, adaptor.getBuffer(),
+                              c * chunkBytes);
+      // TMA writes through the shared::cluster window.
+      Value dstCluster = LLVM::AddrSpaceCastOp::create(
+          rewriter, loc, ptrType(getContext(), 7), dst);
+      // Coordinates go innermost first.
+      SmallVector<Value> boxCoords;
+      Value inner = coords.back();
+      if (c > 0)
+        inner = arith::AddIOp::create(
+            rewriter, loc, inner, emitI32(rewriter, loc, c * box->chunkElems));
+      boxCoords.push_back(inner);
+      for (int64_t d = coords.size() - 2; d >= 0; --d)
+        boxCoords.push_back(coords[d]);
+      NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+          rewriter, loc, dstCluster, desc.tensorMap, boxCoords, barrier,
+          /*im2colOffsets=*/ValueRange{}, /*multicastMask=*/Value(),
+          /*l2CacheHint=*/Value(), NVVM::TMALoadMode::TILE,
+          /*isCTAOnly=*/false, /*group=*/nullptr, /*predicate=*/Value());
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Arefs
+//===----------------------------------------------------------------------===//
+
+/// One thread initializes every slot's barriers; all threads then meet so
+/// that no role waits on a barrier before it exists.
+class CreatePattern : public OpConversionPattern<aref::CreateOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(aref::CreateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto offset = op->getAttrOfType<IntegerAttr>(kSmemOffsetAttrName);
+    if (!offset)
+      return op.emitOpError() << "has no place in shared memory";
+    aref::RefType type = op.getType();
+    ArefLayout layout = getArefLayout(type);
+    Value base = emitSharedMemoryBase(rewriter, loc, op);
+    Value ref = sharedPtrAt(rewriter, loc, base, offset.getInt());
+
+    Value tid = NVVM::ThreadIdXOp::create(rewriter, loc, rewriter.getI32Type());
+    Value first = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                        tid, emitI32(rewriter, loc, 0));
+    auto ifOp = scf::IfOp::create(rewriter, loc, first, false);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value one = emitI32(rewriter, loc, 1);
+      Value arrivals = emitI32(rewriter, loc, op.getArrivals());
+      for (int64_t s = 0; s < type.getDepth(); ++s) {
+        NVVM::MBarrierInitOp::create(
+            rewriter, loc,
+            sharedPtrAt(rewriter, loc, ref, layout.fullBarriers + 8 * s), one,
+            Value());
+        NVVM::MBarrierInitOp::create(
+            rewriter, loc,
+            sharedPtrAt(rewriter, loc, ref, layout.emptyBarriers + 8 * s),
+            arrivals, Value());
+      }
+      NVVM::FenceMbarrierInitOp::create(rewriter, loc);
+    }
+    NVVM::Barrier0Op::create(rewriter, loc);
+    rewriter.replaceOp(op, ref);
+    return success();
+  }
+};
+
+/// The slot's buffers: one pointer per payload.
+SmallVector<Value> slotBuffers(OpBuilder &b, Location loc, Value ref,
+                               aref::RefType type, Value slot) {
+  ArefLayout layout = getArefLayout(type);
+  SmallVector<Value> buffers;
+  for (int64_t offset : layout.payloadOffsets)
+    buffers.push_back(sharedPtrAt(
+        b, loc, ref, slotOffset(b, loc, slot, layout.slotStride, offset)));
+  return buffers;
+}
+
+void emitWait(OpBuilder &b, Location loc, Value barrier, Value phase) {
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, barrier, phase,
+                                        emitI32(b, loc, kTryWaitTicks));
+}
+
+class PutEnterPattern : public OpConversionPattern<aref::PutEnterOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(aref::PutEnterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    aref::RefType type = op.getRef().getType();
+    emitWait(rewriter, loc,
+             emptyBarrier(rewriter, loc, adaptor.getRef(), type,
+                          adaptor.getSlot()),
+             adaptor.getPhase());
+    rewriter.replaceOp(op, slotBuffers(rewriter, loc, adaptor.getRef(), type,
+                                       adaptor.getSlot()));
+    return success();
+  }
+};
+
+class GetEnterPattern : public OpConversionPattern<aref::GetEnterOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(aref::GetEnterOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    aref::RefType type = op.getRef().getType();
+    emitWait(rewriter, loc,
+             fullBarrier(rewriter, loc, adaptor.getRef(), type,
+                         adaptor.getSlot()),
+             adaptor.getPhase());
+    rewriter.replaceOp(op, slotBuffers(rewriter, loc, adaptor.getRef(), type,
+                                       adaptor.getSlot()));
+    return success();
+  }
+};
+
+/// The producer publishes: with `async`, it arms the full barrier with the
+/// slot's bytes, which the TMA copies then deliver.
+class PutExitPattern : public OpConversionPattern<aref::PutExitOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(aref::PutExitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    aref::RefType type = op.getRef().getType();
+    Value barrier = fullBarrier(rewriter, loc, adaptor.getRef(), type,
+                                adaptor.getSlot());
+    if (op.getAsync())
+      NVVM::MBarrierArriveExpectTxOp::create(
+          rewriter, loc, Type(), barrier,
+          emitI32(rewriter, loc, type.getSlotBytes()),
+          NVVM::MemScopeKind::CTA, /*relaxed=*/false, Value());
+    else
+      NVVM::MBarrierArriveOp::create(rewriter, loc, Type(), barrier, Value());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// One thread per consumer warp group arrives on the empty barrier: the
+/// barrier expects one arrival per warp group.
+class GetExitPattern : public OpConversionPattern<aref::GetExitOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(aref::GetExitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    aref::RefType type = op.getRef().getType();
+    auto [tid, threads] = emitRoleThread(rewriter, loc, op);
+    Value lane = arith::RemUIOp::create(rewriter, loc, tid,
+                                        emitI32(rewriter, loc,
+                                                kThreadsPerGroup));
+    Value leader = arith::CmpIOp::create(rewriter, loc,
+                                         arith::CmpIPredicate::eq, lane,
+                                         emitI32(rewriter, loc, 0));
+    auto ifOp = scf::IfOp::create(rewriter, loc, leader, false);
+    rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    NVVM::MBarrierArriveOp::create(
+        rewriter, loc, Type(),
+        emptyBarrier(rewriter, loc, adaptor.getRef(), type, adaptor.getSlot()),
+        Value());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// wgmma
+//===----------------------------------------------------------------------===//
+
+/// A shared-memory matrix descriptor (PTX ISA 9.7.15.5.1) without its start
+/// address: 128-byte swizzle, leading and stride byte offsets.
+uint64_t descriptorHigh(int64_t leadingBytes, int64_t strideBytes) {
+  return (uint64_t(1) << 62) | (uint64_t(strideBytes >> 4) << 32) |
+         (uint64_t(leadingBytes >> 4) << 16);
+}
+
+std::optional<NVVM::WGMMATypes> getWgmmaType(Type t) {
+  if (t.isF16())
+    return NVVM::WGMMATypes::f16;
+  if (t.isBF16())
+    return NVVM::WGMMATypes::bf16;
+  if (isa<Float8E4M3FNType>(t))
+    return NVVM::WGMMATypes::e4m3;
+  if (isa<Float8E5M2Type>(t))
+    return NVVM::WGMMATypes::e5m2;
+  return std::nullopt;
+}
+
+/// How one operand tile sits in shared memory, for descriptors: chunks of
+/// 128 bytes along its contiguous dimension, each `rows * 128` bytes.
+struct OperandLayout {
+  /// Rows of each 128-byte-wide chunk (the other dimension of the tile).
+  int64_t rows;
+  /// True if K is the contiguous dimension (K-major), false if M or N is.
+  bool kMajor;
+  int64_t eltBytes;
+};
+
+/// Byte offset of the 64-element-deep (or 8-row-deep) wgmma operand slice
+/// for K step `k` (elements) starting at row/column `mn` of M or N, and the
+/// leading and stride byte offsets of its descriptor.
+struct DescriptorPart {
+  int64_t offset;
+  int64_t leading;
+  int64_t stride;
+};
+
+DescriptorPart describe(const OperandLayout &layout, int64_t k, int64_t mn,
+                        int64_t kDepth) {
+  int64_t chunkElems = kSwizzleBytes / layout.eltBytes;
+  if (layout.kMajor) {
+    // Chunk c holds K [c * chunkElems, ...) for all rows; a row is 128
+    // bytes; 8 rows make the stride.
+    int64_t chunk = k / chunkElems;
+    int64_t within = (k % chunkElems) * layout.eltBytes;
+    return {chunk * layout.rows * kSwizzleBytes + mn * kSwizzleBytes + within,
+            /*leading (unused with swizzle)=*/16, /*stride=*/1024};
+  }
+  // MN-major: chunk c holds columns [c * chunkElems, ...) for all K rows;
+  // a K row is 128 bytes. Leading: from one chunk of columns to the next;
+  // stride: from one group of 8 K rows to the next.
+  int64_t chunk = mn / chunkElems;
+  return {chunk * kDepth * kSwizzleBytes + k * kSwizzleBytes,
+          /*leading=*/kDepth * kSwizzleBytes, /*stride=*/1024};
+}
+
+/// The 64-bit descriptor of a slice at `base + offset`.
+Value emitDescriptor(OpBuilder &b, Location loc, Value baseAddr,
+                     const DescriptorPart &part) {
+  Type i64 = b.getI64Type();
+  Value addr = arith::AddIOp::create(b, loc, baseAddr,
+                                     emitI32(b, loc, part.offset));
+  Value start = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, addr, emitI32(b, loc, 4)),
+      emitI32(b, loc, 0x3FFF));
+  Value start64 = arith::ExtUIOp::create(b, loc, i64, start);
+  Value high = arith::ConstantIntOp::create(
+      b, loc, static_cast<int64_t>(descriptorHigh(part.leading, part.stride)),
+      64);
+  return arith::OrIOp::create(b, loc, high, start64);
+}
+
+Type accumulatorStruct(MLIRContext *ctx, int64_t n) {
+  return LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(n, Float32Type::get(ctx)));
+}
+
+/// Packs registers [first, first + n) of a vector into an LLVM struct, the
+/// type wgmma's accumulator operands have.
+Value packStruct(OpBuilder &b, Location loc, ArrayRef<Value> regs) {
+  Type type = accumulatorStruct(b.getContext(), regs.size());
+  Value s = LLVM::UndefOp::create(b, loc, type);
+  for (auto [i, r] : llvm::enumerate(regs))
+    s = LLVM::InsertValueOp::create(b, loc, s, r, ArrayRef<int64_t>{int64_t(i)});
+  return s;
+}
+
+SmallVector<Value> unpackStruct(OpBuilder &b, Location loc, Value s,
+                                int64_t n) {
+  SmallVector<Value> regs;
+  for (int64_t i = 0; i < n; ++i)
+    regs.push_back(LLVM::ExtractValueOp::create(b, loc, s,
+                                                ArrayRef<int64_t>{i}));
+  return regs;
+}
+
+/// Issues the wgmma operations of one tile.mma: for each K step, for each
+/// 64-row block of the warp group's rows, one m64nNkK wgmma; then commits
+/// them as one group.
+class MmaPattern : public OpConversionPattern<MmaOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MmaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType accType = op.getAcc().getType();
+    auto layout = dyn_cast_or_null<MmaLayoutAttr>(accType.getEncoding());
+    if (!layout)
+      return op.emitOpError() << "needs its accumulator in the mma layout";
+    MemRefType aType = op.getA().getType(), bType = op.getB().getType();
+    Type eltA = aType.getElementType(), eltB = bType.getElementType();
+    std::optional<NVVM::WGMMATypes> typeA = getWgmmaType(eltA),
+                                    typeB = getWgmmaType(eltB);
+    if (!typeA || !typeB)
+      return op.emitOpError() << "has operands wgmma cannot multiply";
+    int64_t m = accType.getDimSize(0), n = accType.getDimSize(1);
+    int64_t groups = layout.getWarpgroups();
+    int64_t rowsPerGroup = m / groups;
+    int64_t blocks = rowsPerGroup / 64;
+    int64_t eltBytes = (eltA.getIntOrFloatBitWidth() + 7) / 8;
+    int64_t kStep = eltBytes == 1 ? 32 : 16;
+    bool transA = op.getTransposeA(), transB = op.getTransposeB();
+    int64_t k = transA ? aType.getDimSize(0) : aType.getDimSize(1);
+    // A K-major A is M x K (rows M); an M-major A is K x M. A K-major B is
+    // N x K (transpose_b); an N-major B is K x N.
+    OperandLayout la{transA ? aType.getDimSize(0) : aType.getDimSize(0),
+                     !transA, eltBytes};
+    OperandLayout lb{transB ? bType.getDimSize(0) : bType.getDimSize(0),
+                     transB, eltBytes};
+    int64_t chunkElems = kSwizzleBytes / eltBytes;
+    if ((!la.kMajor && rowsPerGroup % chunkElems != 0) ||
+        (!lb.kMajor && n % chunkElems != 0))
+      return op.emitOpError()
+             << "reads an operand whose M or N is contiguous; its tile must "
+                "span whole 128-byte rows ("
+             << chunkElems << " elements) per warp group";
+
+    auto [tid, threads] = emitRoleThread(rewriter, loc, op);
+    Value group = arith::DivUIOp::create(rewriter, loc, tid,
+                                         emitI32(rewriter, loc,
+                                                 kThreadsPerGroup));
+    Type i32 = rewriter.getI32Type();
+    Value aAddr = LLVM::PtrToIntOp::create(rewriter, loc, i32, adaptor.getA());
+    Value bAddr = LLVM::PtrToIntOp::create(rewriter, loc, i32, adaptor.getB());
+    // This warp group's rows of A start at group * rowsPerGroup.
+    Value groupRow = arith::MulIOp::create(rewriter, loc, group,
+                                           emitI32(rewriter, loc,
+                                                   rowsPerGroup));
+    Value groupOffset =
+        la.kMajor
+            ? arith::MulIOp::create(rewriter, loc, groupRow,
+                                    emitI32(rewriter, loc, kSwizzleBytes))
+            : arith::MulIOp::create(
+                  rewriter, loc,
+                  arith::DivUIOp::create(rewriter, loc, groupRow,
+                                         emitI32(rewriter, loc, chunkElems)),
+                  emitI32(rewriter, loc, k * kSwizzleBytes));
+    Value aGroupAddr = arith::AddIOp::create(rewriter, loc, aAddr, groupOffset);
+
+    SmallVector<Value> acc = unpackVector(rewriter, loc, adaptor.getAcc());
+    int64_t regsPerBlock = n / 2;
+    SmallVector<Value> blockAcc;
+    for (int64_t mb = 0; mb < blocks; ++mb)
+      blockAcc.push_back(packStruct(
+          rewriter, loc,
+          ArrayRef<Value>(acc).slice(mb * regsPerBlock, regsPerBlock)));
+
+    MLIRContext *ctx = getContext();
+    auto shape = NVVM::MMAShapeAttr::get(ctx, 64, n, kStep);
+    NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
+    for (int64_t kk = 0; kk < k; kk += kStep) {
+      DescriptorPart pb = describe(lb, kk, 0, k);
+      Value descB = emitDescriptor(rewriter, loc, bAddr, pb);
+      for (int64_t mb = 0; mb < blocks; ++mb) {
+        DescriptorPart pa = describe(la, kk, mb * 64, k);
+        Value descA = emitDescriptor(rewriter, loc, aGroupAddr, pa);
+        blockAcc[mb] = NVVM::WgmmaMmaAsyncOp::create(
+            rewriter, loc, blockAcc[mb].getType(), blockAcc[mb], descA, descB,
+            shape, *typeA, *typeB, NVVM::WGMMATypes::f32,
+            NVVM::WGMMAScaleOut::one, NVVM::WGMMAScaleIn::one,
+            NVVM::WGMMAScaleIn::one,
+            la.kMajor ? NVVM::MMALayout::row : NVVM::MMALayout::col,
+            lb.kMajor ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+            /*satfinite=*/nullptr);
+      }
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
+
+    SmallVector<Value> out;
+    for (Value s : blockAcc)
+      llvm::append_range(out, unpackStruct(rewriter, loc, s, regsPerBlock));
+    auto vectorType = cast<VectorType>(adaptor.getAcc().getType());
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vectorType, out);
+    return success();
+  }
+};
+
+/// wgmma.wait_group, with the accumulator registers tied through the asm so
+/// that nothing reads them before the wait.
+class MmaWaitPattern : public OpConversionPattern<MmaWaitOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MmaWaitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    SmallVector<Value> regs = unpackVector(rewriter, loc, adaptor.getAcc());
+    int64_t n = regs.size();
+    std::string constraints;
+    for (int64_t i = 0; i < n; ++i)
+      constraints += (i ? ",=f" : "=f");
+    for (int64_t i = 0; i < n; ++i)
+      constraints += "," + std::to_string(i);
+    Type structType = accumulatorStruct(getContext(), n);
+    auto asmOp = LLVM::InlineAsmOp::create(
+        rewriter, loc, structType, regs,
+        llvm::formatv("wgmma.wait_group.sync.aligned {0};", op.getPending())
+            .str(),
+        constraints, /*has_side_effects=*/true, /*is_align_stack=*/false,
+        LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(getContext(), LLVM::AsmDialect::AD_ATT),
+        /*operand_attrs=*/ArrayAttr());
+    SmallVector<Value> out = unpackStruct(rewriter, loc, asmOp.getResult(0), n);
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, adaptor.getAcc().getType(), out);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Layout-changing tile ops
+//===----------------------------------------------------------------------===//
+
+/// A broadcast from the slice of a layout to the layout: each register of
+/// the result copies the register of the input that holds its projection.
+class BroadcastPattern : public OpConversionPattern<BroadcastOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType in = op.getInput().getType(), out = op.getType();
+    auto slice = dyn_cast_or_null<SliceLayoutAttr>(in.getEncoding());
+    if (op.getDims().size() != 1 || !slice ||
+        slice.getDim() != op.getDims()[0] ||
+        slice.getParent() != out.getEncoding())
+      return op.emitOpError()
+             << "broadcasts between layouts that are not a slice and its "
+                "parent; converting layouts is not supported yet";
+    int64_t dim = slice.getDim();
+    SmallVector<SmallVector<int64_t>> inOffsets =
+        getRegisterOffsets(slice, in.getShape());
+    SmallVector<SmallVector<int64_t>> outOffsets =
+        getRegisterOffsets(getLayout(out), out.getShape());
+    SmallVector<Value> inRegs =
+        unpackVector(rewriter, op.getLoc(), adaptor.getInput());
+    SmallVector<Value> outRegs;
+    for (SmallVector<int64_t> offset : outOffsets) {
+      offset.erase(offset.begin() + dim);
+      auto it = llvm::find(inOffsets, offset);
+      if (it == inOffsets.end())
+        return op.emitOpError() << "cannot find the input element of a "
+                                   "broadcast register";
+      outRegs.push_back(inRegs[it - inOffsets.begin()]);
+    }
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, getTypeConverter()->convertType(out), outRegs);
+    return success();
+  }
+};
+
+} // namespace
+
+void kiln::populateHopperPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns) {
+  patterns.add<AsyncLoadPattern, CreatePattern, PutEnterPattern,
+               GetEnterPattern, PutExitPattern, GetExitPattern, MmaPattern,
+               MmaWaitPattern, BroadcastPattern>(converter,
+                                                 patterns.getContext());
+}

@@ -1,0 +1,400 @@
+//===- Pipeline.cpp - depth, slots, phases and async MMA for arefs --------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Moves a warp-specialized kernel from the value level of the aref dialect to
+// the lowering level, and pipelines it at two granularities: aref depth
+// (coarse) and asynchronous MMA overlap in the consumer (fine).
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Dialect/Aref/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+#include "llvm/ADT/SetVector.h"
+
+#define DEBUG_TYPE "aref-pipeline"
+
+namespace kiln::aref {
+#define GEN_PASS_DEF_AREFPIPELINEPASS
+#include "kiln/Dialect/Aref/Transforms/Passes.h.inc"
+} // namespace kiln::aref
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::aref;
+
+namespace {
+
+/// Arefs deeper than this buy nothing: the producer is never that far ahead.
+constexpr int64_t kMaxAutoDepth = 8;
+
+Value i32Const(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, v, 32);
+}
+
+/// True if some op under `op` uses `ref`.
+bool usesRef(Operation *op, Value ref) {
+  return op
+      ->walk([&](Operation *inner) {
+        return getArefOperand(inner) == ref ? WalkResult::interrupt()
+                                            : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// The slot and the phase of the use counted by `counter` (i32): slot
+/// `n mod depth`, parity `(n / depth) & 1`, flipped for the producer, whose
+/// first wait on an empty slot must pass at once.
+std::pair<Value, Value> emitSlotAndPhase(OpBuilder &b, Location loc,
+                                         Value counter, int64_t depth,
+                                         bool producer) {
+  Value d = i32Const(b, loc, depth);
+  Value slot = arith::RemUIOp::create(b, loc, counter, d);
+  Value round = arith::DivUIOp::create(b, loc, counter, d);
+  Value phase = arith::AndIOp::create(b, loc, round, i32Const(b, loc, 1));
+  if (producer)
+    phase = arith::XOrIOp::create(b, loc, phase, i32Const(b, loc, 1));
+  return {slot, phase};
+}
+
+Value increment(OpBuilder &b, Location loc, Value counter) {
+  return arith::AddIOp::create(b, loc, counter, i32Const(b, loc, 1));
+}
+
+/// Rewrites one value-level aref op of a role; returns the counter after it.
+using Visitor = function_ref<FailureOr<Value>(Operation *, Value)>;
+
+/// Walks the ops of `block` in order, handing each aref op on `ref` to
+/// `visit` with the count of that role's uses of `ref` so far, and threads
+/// the count through the scf.for loops that contain such ops.
+FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
+                               Value counter, Visitor visit) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : block)
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    if (getArefOperand(op) == ref) {
+      FailureOr<Value> next = visit(op, counter);
+      if (failed(next))
+        return failure();
+      counter = *next;
+      continue;
+    }
+    if (op->getNumRegions() == 0 || !usesRef(op, ref))
+      continue;
+    auto loop = dyn_cast<scf::ForOp>(op);
+    if (!loop)
+      return op->emitOpError()
+             << "holds aref operations; only scf.for loops may hold them, so "
+                "that every role counts slots the same way";
+    rewriter.setInsertionPoint(loop);
+    FailureOr<LoopLikeOpInterface> widened =
+        cast<LoopLikeOpInterface>(loop.getOperation())
+            .replaceWithAdditionalIterOperands(rewriter, {counter},
+                                               /*replaceInitOperandUsesInLoop=*/
+                                               false);
+    if (failed(widened))
+      return failure();
+    auto newLoop = cast<scf::ForOp>(widened->getOperation());
+    Block *body = newLoop.getBody();
+    FailureOr<Value> inner = threadCounter(
+        rewriter, *body, ref, body->getArguments().back(), visit);
+    if (failed(inner))
+      return failure();
+    auto yield = cast<scf::YieldOp>(body->getTerminator());
+    yield->setOperand(yield->getNumOperands() - 1, *inner);
+    counter = newLoop->getResults().back();
+  }
+  return counter;
+}
+
+class ArefPipelinePass final
+    : public kiln::aref::impl::ArefPipelinePassBase<ArefPipelinePass> {
+public:
+  using ArefPipelinePassBase::ArefPipelinePassBase;
+
+  void runOnOperation() override {
+    for (auto kernel : getOperation().getOps<tile::KernelOp>())
+      for (auto ws : kernel.getBody().getOps<tile::WarpSpecializeOp>())
+        if (failed(pipeline(kernel, ws)))
+          return signalPassFailure();
+  }
+
+private:
+  LogicalResult pipeline(tile::KernelOp kernel, tile::WarpSpecializeOp ws);
+  void chooseDepths(tile::KernelOp kernel, ArrayRef<CreateOp> creates,
+                    tile::WarpSpecializeOp ws);
+  LogicalResult rewriteProducer(IRRewriter &rewriter, Region &role,
+                                Value ref);
+  LogicalResult rewriteConsumer(IRRewriter &rewriter, Region &role,
+                                Value ref);
+  void overlapMma(IRRewriter &rewriter, Region &role, Value ref);
+};
+
+LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
+                                         tile::WarpSpecializeOp ws) {
+  SmallVector<CreateOp> creates;
+  for (auto create : kernel.getBody().getOps<CreateOp>())
+    creates.push_back(create);
+  chooseDepths(kernel, creates, ws);
+
+  IRRewriter rewriter(kernel.getContext());
+  for (CreateOp create : creates) {
+    Value ref = create.getRef();
+    for (Region &role : ws.getRoles()) {
+      if (role.empty() || !usesRef(role.getParentOp(), ref))
+        continue;
+      bool puts = false, gets = false;
+      role.walk([&](Operation *op) {
+        if (getArefOperand(op) != ref)
+          return;
+        puts |= isProducerOp(op);
+        gets |= isConsumerOp(op);
+      });
+      if (puts && failed(rewriteProducer(rewriter, role, ref)))
+        return failure();
+      if (gets) {
+        if (failed(rewriteConsumer(rewriter, role, ref)))
+          return failure();
+        if (mmaOverlap)
+          overlapMma(rewriter, role, ref);
+      }
+    }
+  }
+  return success();
+}
+
+/// Picks each aref's depth: the option, else the kernel's `depth`, else as
+/// many slots as the shared-memory budget holds for all arefs that are
+/// refilled in a loop. An aref filled once needs one slot.
+void ArefPipelinePass::chooseDepths(tile::KernelOp kernel,
+                                    ArrayRef<CreateOp> creates,
+                                    tile::WarpSpecializeOp ws) {
+  auto inLoop = [&](CreateOp create) {
+    bool found = false;
+    ws.walk([&](PutOp put) {
+      if (put.getRef() == create.getRef() &&
+          put->getParentOfType<scf::ForOp>())
+        found = true;
+    });
+    return found;
+  };
+  int64_t loopBytes = 0, onceBytes = 0;
+  for (CreateOp create : creates)
+    (inLoop(create) ? loopBytes : onceBytes) +=
+        create.getType().getSlotBytes();
+  int64_t chosen = depth > 0 ? depth : kernel.getDepth().value_or(0);
+  if (chosen == 0)
+    chosen = loopBytes == 0
+                 ? 1
+                 : std::clamp<int64_t>((smemBudget - onceBytes) / loopBytes, 1,
+                                       kMaxAutoDepth);
+  for (CreateOp create : creates) {
+    int64_t d = inLoop(create) ? chosen : 1;
+    create.getRef().setType(create.getType().withDepth(d));
+  }
+}
+
+/// put -> put.enter; put.exit async; one tile.async_load per tile.
+LogicalResult ArefPipelinePass::rewriteProducer(IRRewriter &rewriter,
+                                                Region &role, Value ref) {
+  auto type = cast<RefType>(ref.getType());
+  Block &block = role.front();
+  rewriter.setInsertionPointToStart(&block);
+  Value zero = i32Const(rewriter, ref.getLoc(), 0);
+  auto visit = [&](Operation *op, Value counter) -> FailureOr<Value> {
+    auto put = dyn_cast<PutOp>(op);
+    if (!put)
+      return op->emitOpError() << "is not expected in the producer role";
+    Location loc = put.getLoc();
+    rewriter.setInsertionPoint(put);
+    auto [slot, phase] =
+        emitSlotAndPhase(rewriter, loc, counter, type.getDepth(), true);
+    SmallVector<Type> bufferTypes;
+    for (unsigned i = 0; i < type.getPayload().size(); ++i)
+      bufferTypes.push_back(type.getBufferType(i));
+    auto enter =
+        PutEnterOp::create(rewriter, loc, bufferTypes, ref, slot, phase);
+    PutExitOp::create(rewriter, loc, ref, slot, /*async=*/true);
+    for (auto [value, buffer] :
+         llvm::zip(put.getValues(), enter.getBuffers())) {
+      auto load = value.getDefiningOp<tile::LoadOp>();
+      if (!load || !load->hasOneUse())
+        return put.emitOpError()
+               << "puts a value that is not a tile.load used only here; the "
+                  "producer moves tiles with TMA and has no registers for "
+                  "them";
+      tile::AsyncLoadOp::create(rewriter, load.getLoc(), load.getDesc(),
+                                load.getCoords(), buffer, ref, slot);
+    }
+    SmallVector<Operation *> loads;
+    for (Value value : put.getValues())
+      loads.push_back(value.getDefiningOp());
+    rewriter.eraseOp(put);
+    for (Operation *load : loads)
+      rewriter.eraseOp(load);
+    return increment(rewriter, loc, counter);
+  };
+  return failure(failed(threadCounter(rewriter, block, ref, zero, visit)));
+}
+
+/// get -> get.enter; dots on its tiles -> tile.mma + tile.mma_wait;
+/// consumed -> get.exit of the oldest slot the role holds.
+LogicalResult ArefPipelinePass::rewriteConsumer(IRRewriter &rewriter,
+                                                Region &role, Value ref) {
+  auto type = cast<RefType>(ref.getType());
+  Block &block = role.front();
+  rewriter.setInsertionPointToStart(&block);
+  Value zero = i32Const(rewriter, ref.getLoc(), 0);
+  // Slots the role holds, oldest first (a get not yet consumed).
+  SmallVector<Value> held;
+  auto visit = [&](Operation *op, Value counter) -> FailureOr<Value> {
+    Location loc = op->getLoc();
+    rewriter.setInsertionPoint(op);
+    if (isa<ConsumedOp>(op)) {
+      if (held.empty())
+        return op->emitOpError() << "releases a slot this role does not hold";
+      GetExitOp::create(rewriter, loc, ref, held.front());
+      held.erase(held.begin());
+      rewriter.eraseOp(op);
+      return counter;
+    }
+    auto get = dyn_cast<GetOp>(op);
+    if (!get)
+      return op->emitOpError() << "is not expected in a consumer role";
+    auto [slot, phase] =
+        emitSlotAndPhase(rewriter, loc, counter, type.getDepth(), false);
+    SmallVector<Type> bufferTypes;
+    for (unsigned i = 0; i < type.getPayload().size(); ++i)
+      bufferTypes.push_back(type.getBufferType(i));
+    auto enter =
+        GetEnterOp::create(rewriter, loc, bufferTypes, ref, slot, phase);
+    held.push_back(slot);
+    // Each dot on the slot's tiles reads them from shared memory.
+    llvm::SetVector<tile::DotOp> dots;
+    for (Value v : get.getValues())
+      for (Operation *user : v.getUsers()) {
+        auto dot = dyn_cast<tile::DotOp>(user);
+        if (!dot || (dot.getA() != v && dot.getB() != v))
+          return user->emitOpError()
+                 << "uses a tile from an aref in registers; only tile.dot "
+                    "operands can come from an aref";
+        dots.insert(dot);
+      }
+    auto bufferOf = [&](Value v) -> Value {
+      for (auto [value, buffer] :
+           llvm::zip(get.getValues(), enter.getBuffers()))
+        if (value == v)
+          return buffer;
+      return {};
+    };
+    for (tile::DotOp dot : dots) {
+      Value a = bufferOf(dot.getA()), b = bufferOf(dot.getB());
+      if (!a || !b)
+        return dot.emitOpError()
+               << "takes one operand from an aref and one from registers; "
+                  "both must come from shared memory";
+      rewriter.setInsertionPoint(dot);
+      auto mma = tile::MmaOp::create(rewriter, dot.getLoc(), dot.getType(), a,
+                                     b, dot.getAcc(), dot.getTransposeA(),
+                                     dot.getTransposeB());
+      auto wait = tile::MmaWaitOp::create(rewriter, dot.getLoc(),
+                                          dot.getType(), mma.getResult(),
+                                          rewriter.getI64IntegerAttr(0));
+      rewriter.replaceOp(dot, wait.getResult());
+    }
+    rewriter.eraseOp(get);
+    rewriter.setInsertionPointAfter(enter);
+    return increment(rewriter, loc, counter);
+  };
+  FailureOr<Value> end = threadCounter(rewriter, block, ref, zero, visit);
+  if (failed(end))
+    return failure();
+  return success();
+}
+
+/// In a loop whose accumulator flows mma -> mma_wait -> yield and whose slot
+/// is released in the same iteration, keep one MMA in flight: wait with
+/// pending = 1 and release the previous iteration's slot instead; after the
+/// loop, wait for the last MMA and release the last slot.
+void ArefPipelinePass::overlapMma(IRRewriter &rewriter, Region &role,
+                                  Value ref) {
+  auto type = cast<RefType>(ref.getType());
+  SmallVector<scf::ForOp> loops;
+  role.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops) {
+    Block *body = loop.getBody();
+    GetEnterOp enter;
+    GetExitOp exit;
+    tile::MmaWaitOp wait;
+    for (Operation &op : *body) {
+      if (auto e = dyn_cast<GetEnterOp>(op); e && e.getRef() == ref)
+        enter = e;
+      else if (auto x = dyn_cast<GetExitOp>(op); x && x.getRef() == ref)
+        exit = x;
+      else if (auto w = dyn_cast<tile::MmaWaitOp>(op))
+        wait = w;
+    }
+    if (!enter || !exit || !wait || exit.getSlot() != enter.getSlot())
+      continue;
+    // The wait's accumulator is carried to the next iteration's MMA only.
+    auto mma = wait.getAcc().getDefiningOp<tile::MmaOp>();
+    auto yield = cast<scf::YieldOp>(body->getTerminator());
+    if (!mma || !wait->hasOneUse() || *wait->user_begin() != yield)
+      continue;
+    unsigned index = wait->use_begin()->getOperandNumber();
+    if (mma.getAcc() != body->getArgument(1 + index))
+      continue;
+    // The counter this loop threads for `ref` is the last iter_arg whose
+    // yielded value is `counter + 1` at the enter; find it through the slot.
+    auto slot = enter.getSlot().getDefiningOp<arith::RemUIOp>();
+    if (!slot)
+      continue;
+    Value counter = slot.getLhs();
+    auto counterArg = dyn_cast<BlockArgument>(counter);
+    if (!counterArg || counterArg.getOwner() != body)
+      continue;
+    unsigned counterIndex = counterArg.getArgNumber() - 1;
+
+    Location loc = exit.getLoc();
+    wait.setPending(1);
+    // Release the previous iteration's slot, if there was one.
+    rewriter.setInsertionPoint(exit);
+    Value notFirst =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                              loop.getInductionVar(), loop.getLowerBound());
+    auto ifOp = scf::IfOp::create(rewriter, loc, notFirst,
+                                  /*withElseRegion=*/false);
+    rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    Value d = i32Const(rewriter, loc, type.getDepth());
+    Value previous = arith::SubIOp::create(rewriter, loc, counter,
+                                           i32Const(rewriter, loc, 1));
+    Value previousSlot = arith::RemUIOp::create(rewriter, loc, previous, d);
+    GetExitOp::create(rewriter, loc, ref, previousSlot);
+    rewriter.eraseOp(exit);
+
+    // After the loop: the last MMA, then the last slot.
+    rewriter.setInsertionPointAfter(loop);
+    Value result = loop->getResult(index);
+    auto last = tile::MmaWaitOp::create(rewriter, loc, result.getType(),
+                                        result, rewriter.getI64IntegerAttr(0));
+    rewriter.replaceAllUsesExcept(result, last.getResult(), last);
+    Value before = loop.getInitArgs()[counterIndex];
+    Value after = loop->getResult(counterIndex);
+    Value ran = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                                      after, before);
+    auto tail = scf::IfOp::create(rewriter, loc, ran, /*withElseRegion=*/false);
+    rewriter.setInsertionPointToStart(&tail.getThenRegion().front());
+    Value lastUse = arith::SubIOp::create(rewriter, loc, after,
+                                          i32Const(rewriter, loc, 1));
+    Value lastSlot = arith::RemUIOp::create(
+        rewriter, loc, lastUse, i32Const(rewriter, loc, type.getDepth()));
+    GetExitOp::create(rewriter, loc, ref, lastSlot);
+  }
+}
+
+} // namespace

@@ -1,0 +1,246 @@
+//===- WarpSpecialize.cpp - split tile programs into producer and consumers ===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Task-aware partitioning: the loads that feed tensor-core operands (and the
+// address arithmetic and loop control they need) go to a producer role;
+// everything else goes to the consumer role. Arefs carry the loaded tiles.
+//
+// The consumer keeps the original program, with each group of loads replaced
+// by an aref.get. The producer is a copy of the program from which all but
+// the loads, their address arithmetic and their control flow is pruned.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Dialect/Tile/Transforms/Passes.h"
+
+#include "kiln/Dialect/Aref/IR/ArefOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/MapVector.h"
+
+#define DEBUG_TYPE "tile-warp-specialize"
+
+namespace kiln::tile {
+#define GEN_PASS_DEF_TILEWARPSPECIALIZEPASS
+#include "kiln/Dialect/Tile/Transforms/Passes.h.inc"
+} // namespace kiln::tile
+
+using namespace mlir;
+using namespace kiln;
+using namespace kiln::tile;
+
+namespace {
+
+/// Hopper's register file per SM, in 32-bit registers, and the largest
+/// setmaxnreg budget worth asking for a consumer.
+constexpr int64_t kRegisterFile = 64 * 1024;
+constexpr int64_t kMaxConsumerRegisters = 240;
+constexpr int64_t kWarpsPerGroup = 4;
+constexpr int64_t kThreadsPerGroup = 128;
+
+/// The loads of one block whose tiles feed tensor-core operands: they share
+/// one aref.
+struct LoadGroup {
+  SmallVector<LoadOp> loads;
+};
+
+/// True if `use` is the A or B operand of a tile.dot.
+bool isDotOperand(OpOperand &use) {
+  return isa<DotOp>(use.getOwner()) && use.getOperandNumber() < 2;
+}
+
+/// Finds the loads that feed tile.dot operands, grouped by block in program
+/// order. Fails (with a diagnostic) on a load that feeds a dot and something
+/// else: its tile would be needed in registers too.
+FailureOr<llvm::MapVector<Block *, LoadGroup>>
+findTensorCoreLoads(KernelOp kernel) {
+  llvm::MapVector<Block *, LoadGroup> groups;
+  WalkResult result = kernel.walk([&](LoadOp load) {
+    Value tile = load.getResult();
+    if (llvm::none_of(tile.getUses(), isDotOperand))
+      return WalkResult::advance();
+    for (OpOperand &use : tile.getUses())
+      if (!isDotOperand(use)) {
+        load.emitOpError()
+            << "feeds tile.dot and also " << use.getOwner()->getName()
+            << "; a tile that the tensor cores read from shared memory cannot "
+               "also be used in registers (load it twice)";
+        return WalkResult::interrupt();
+      }
+    groups[load->getBlock()].loads.push_back(load);
+    return WalkResult::advance();
+  });
+  if (result.wasInterrupted())
+    return failure();
+  return groups;
+}
+
+/// The last op of `block` that uses (directly or in a nested region) one of
+/// `values`.
+Operation *findLastUser(Block *block, ValueRange values) {
+  Operation *last = nullptr;
+  for (Value v : values)
+    for (Operation *user : v.getUsers()) {
+      Operation *ancestor = block->findAncestorOpInBlock(*user);
+      if (ancestor && (!last || last->isBeforeInBlock(ancestor)))
+        last = ancestor;
+    }
+  return last;
+}
+
+/// Removes everything the producer does not need: tensor-core math (a dot
+/// passes its accumulator through, so loop-carried accumulators become dead
+/// iter_args), stores, and then whatever is left without a use.
+LogicalResult pruneProducer(Region &region) {
+  SmallVector<Operation *> toErase;
+  region.walk([&](Operation *op) {
+    if (auto dot = dyn_cast<DotOp>(op)) {
+      dot.getResult().replaceAllUsesWith(dot.getAcc());
+      toErase.push_back(op);
+    } else if (isa<StoreOp>(op)) {
+      toErase.push_back(op);
+    }
+  });
+  for (Operation *op : toErase)
+    op->erase();
+
+  MLIRContext *ctx = region.getContext();
+  RewritePatternSet patterns(ctx);
+  scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
+  scf::IfOp::getCanonicalizationPatterns(patterns, ctx);
+  GreedyRewriteConfig config;
+  config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+  return applyPatternsGreedily(region, std::move(patterns), config);
+}
+
+/// Removes from the consumer what only the loads needed (their address
+/// arithmetic).
+LogicalResult pruneConsumer(Region &region) {
+  RewritePatternSet patterns(region.getContext());
+  GreedyRewriteConfig config;
+  config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+  return applyPatternsGreedily(region, std::move(patterns), config);
+}
+
+class TileWarpSpecializePass final
+    : public kiln::tile::impl::TileWarpSpecializePassBase<
+          TileWarpSpecializePass> {
+public:
+  using TileWarpSpecializePassBase::TileWarpSpecializePassBase;
+
+  void runOnOperation() override {
+    for (auto kernel : getOperation().getOps<KernelOp>())
+      if (failed(specialize(kernel)))
+        return signalPassFailure();
+  }
+
+private:
+  LogicalResult specialize(KernelOp kernel);
+};
+
+LogicalResult TileWarpSpecializePass::specialize(KernelOp kernel) {
+  if (!kernel.getBody().getOps<WarpSpecializeOp>().empty())
+    return success();
+  FailureOr<llvm::MapVector<Block *, LoadGroup>> groups =
+      findTensorCoreLoads(kernel);
+  if (failed(groups))
+    return failure();
+  if (groups->empty())
+    return success();
+
+  int64_t numGroups =
+      consumerGroups > 0 ? consumerGroups
+                         : kernel.getConsumerGroups().value_or(2);
+  if (numGroups < 1 || numGroups > 4)
+    return kernel.emitOpError()
+           << "consumer-groups must be 1 to 4, got " << numGroups;
+  int64_t consumerRegs = consumerRegisters;
+  if (consumerRegs == 0) {
+    int64_t left = kRegisterFile - kThreadsPerGroup * producerRegisters;
+    consumerRegs = std::min(kMaxConsumerRegisters,
+                            left / (kThreadsPerGroup * numGroups) / 8 * 8);
+  }
+
+  MLIRContext *ctx = kernel.getContext();
+  Block &body = kernel.getBody().front();
+  Operation *terminator = body.getTerminator();
+  OpBuilder b(ctx);
+  b.setInsertionPointToStart(&body);
+  Location loc = kernel.getLoc();
+
+  // One aref per group; partitioning leaves depth 1, aref-pipeline picks it.
+  DenseMap<Block *, Value> refs;
+  for (auto &[block, group] : *groups) {
+    SmallVector<Type> payload;
+    for (LoadOp load : group.loads)
+      payload.push_back(load.getType());
+    auto type = aref::RefType::get(ctx, payload, /*depth=*/1);
+    refs[block] = aref::CreateOp::create(b, group.loads.front().getLoc(), type,
+                                         b.getI64IntegerAttr(numGroups));
+  }
+
+  auto ws = WarpSpecializeOp::create(
+      b, loc,
+      b.getDenseI32ArrayAttr({static_cast<int32_t>(kWarpsPerGroup),
+                              static_cast<int32_t>(kWarpsPerGroup * numGroups)}),
+      b.getDenseI32ArrayAttr({static_cast<int32_t>(producerRegisters),
+                              static_cast<int32_t>(consumerRegs)}),
+      /*numRoles=*/2);
+  Block *producer = new Block();
+  Block *consumer = new Block();
+  ws.getRoles()[0].push_back(producer);
+  ws.getRoles()[1].push_back(consumer);
+
+  // The consumer gets the program; the producer a copy to prune.
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::make_range(
+           std::next(ws->getIterator()), terminator->getIterator())))
+    op.moveBefore(consumer, consumer->end());
+  IRMapping mapping;
+  b.setInsertionPointToStart(producer);
+  for (Operation &op : *consumer)
+    b.clone(op, mapping);
+
+  for (auto &[block, group] : *groups) {
+    Value ref = refs[block];
+    LoadOp first = group.loads.front();
+
+    // Producer: publish the group's tiles after its last load.
+    SmallVector<Value> tiles;
+    Operation *lastLoad = nullptr;
+    for (LoadOp load : group.loads) {
+      Operation *clone = mapping.lookup(load.getOperation());
+      tiles.push_back(clone->getResult(0));
+      if (!lastLoad || lastLoad->isBeforeInBlock(clone))
+        lastLoad = clone;
+    }
+    b.setInsertionPointAfter(lastLoad);
+    aref::PutOp::create(b, first.getLoc(), ref, tiles);
+
+    // Consumer: take the tiles where they were loaded, give the slot back
+    // after their last use.
+    b.setInsertionPoint(first);
+    SmallVector<Type> types;
+    for (LoadOp load : group.loads)
+      types.push_back(load.getType());
+    auto get = aref::GetOp::create(b, first.getLoc(), types, ref);
+    for (auto [load, value] : llvm::zip(group.loads, get.getValues())) {
+      load.getResult().replaceAllUsesWith(value);
+      load.erase();
+    }
+    Operation *lastUse = findLastUser(get->getBlock(), get.getValues());
+    b.setInsertionPointAfter(lastUse ? lastUse : get.getOperation());
+    aref::ConsumedOp::create(b, first.getLoc(), ref);
+  }
+
+  if (failed(pruneProducer(ws.getRoles()[0])) ||
+      failed(pruneConsumer(ws.getRoles()[1])))
+    return kernel.emitOpError() << "could not simplify the partitioned roles";
+  return success();
+}
+
+} // namespace

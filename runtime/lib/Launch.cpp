@@ -1,0 +1,402 @@
+//===- Launch.cpp - argument checks, grids and kernel parameters ----------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Launch.h"
+
+#include "Error.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstring>
+
+namespace kiln::rt {
+
+// The kernel takes a tensor map with .align KILN_TENSOR_MAP_ALIGN (abi.h);
+// cuda.h may align the host's CUtensorMap more strictly, and the maps that
+// cuTensorMapEncodeTiled writes into a ParamBuffer follow cuda.h.
+static_assert(sizeof(CUtensorMap) == KILN_TENSOR_MAP_BYTES &&
+                  alignof(CUtensorMap) % KILN_TENSOR_MAP_ALIGN == 0,
+              "abi.h and cuda.h disagree on CUtensorMap");
+
+namespace {
+
+/// Hardware limits of a grid, in CTAs.
+constexpr int64_t kMaxGridX = INT32_MAX;
+constexpr int64_t kMaxGridYZ = 65535;
+/// TMA takes strides below 2^40 bytes.
+constexpr int64_t kTmaMaxStrideBytes = int64_t(1) << 40;
+
+const char *const kAxes[] = {"x", "y", "z"};
+
+kiln_status badArg(const kiln_kernel_desc &desc, size_t index,
+                   const std::string &what) {
+  return fail(KILN_ERROR_INVALID_ARGUMENT,
+              format("%s: argument %zu ('%s'): ", desc.name, index,
+                     desc.params[index].name) +
+                  what);
+}
+
+const char *kindName(kiln_arg_kind kind) {
+  return kind == KILN_ARG_TENSOR   ? "a tensor"
+         : kind == KILN_ARG_SCALAR ? "a scalar"
+                                   : "an invalid kind";
+}
+
+kiln_status checkTensor(const kiln_kernel_desc &desc, size_t index,
+                        const kiln_tensor &t) {
+  const kiln_param_desc &param = desc.params[index];
+  auto bad = [&](const std::string &what) { return badArg(desc, index, what); };
+  if (t.dtype != param.dtype)
+    return bad(format("dtype %s does not match the parameter's %s",
+                      kiln_dtype_name(t.dtype), kiln_dtype_name(param.dtype)));
+  if (t.rank != param.rank)
+    return bad(format("rank %d does not match the parameter's rank %d", t.rank,
+                      param.rank));
+
+  bool empty = false;
+  for (int32_t d = 0; d < t.rank; ++d) {
+    // The kernel receives extents as int32.
+    if (t.shape[d] < 0 || t.shape[d] > INT32_MAX)
+      return bad(format("extent %" PRId64 " of dimension %d is not in "
+                        "0..2147483647 (int32)",
+                        t.shape[d], d));
+    empty |= t.shape[d] == 0;
+  }
+
+  // An empty tensor has no element to address, so its pointer (often null)
+  // and strides (often odd) are never used.
+  if (empty)
+    return KILN_SUCCESS;
+  size_t elementSize = kiln_dtype_size(param.dtype);
+  uintptr_t address = reinterpret_cast<uintptr_t>(t.data);
+  if (!t.data)
+    return bad("data pointer is null");
+  if (address % elementSize != 0)
+    return bad(format("data pointer %p is not aligned to the %zu-byte element "
+                      "size",
+                      t.data, elementSize));
+  if (param.tma && address % KILN_TMA_ALIGN_BYTES != 0)
+    return bad(format("data pointer %p is not %d-byte aligned, as TMA requires",
+                      t.data, KILN_TMA_ALIGN_BYTES));
+
+  int32_t inner = t.rank - 1;
+  if (t.strides[inner] != 1)
+    return bad(format("stride %" PRId64 " of the innermost dimension %d must "
+                      "be 1 (contiguous)",
+                      t.strides[inner], inner));
+  for (int32_t d = 0; d < inner; ++d) {
+    int64_t stride = t.strides[d];
+    if (stride <= 0)
+      return bad(format("stride %" PRId64 " of dimension %d must be positive",
+                        stride, d));
+    if (!param.tma)
+      continue;
+    if (stride >= kTmaMaxStrideBytes / int64_t(elementSize))
+      return bad(format("stride %" PRId64 " of dimension %d spans 2^40 bytes "
+                        "or more, beyond what TMA addresses",
+                        stride, d));
+    if (stride * int64_t(elementSize) % KILN_TMA_ALIGN_BYTES != 0)
+      return bad(format("stride %" PRId64 " of dimension %d (%" PRId64
+                        " bytes) is not a multiple of %d bytes, as TMA "
+                        "requires",
+                        stride, d, stride * int64_t(elementSize),
+                        KILN_TMA_ALIGN_BYTES));
+  }
+  return KILN_SUCCESS;
+}
+
+kiln_status checkArgs(const kiln_kernel_desc &desc, const kiln_arg *args,
+                      size_t numArgs) {
+  if (numArgs != desc.num_params)
+    return fail(KILN_ERROR_INVALID_ARGUMENT,
+                format("%s: expected %zu arguments, got %zu", desc.name,
+                       desc.num_params, numArgs));
+  if (numArgs > 0 && !args)
+    return fail(KILN_ERROR_INVALID_VALUE,
+                format("%s: the argument array is null", desc.name));
+  for (size_t i = 0; i < numArgs; ++i) {
+    const kiln_param_desc &param = desc.params[i];
+    const kiln_arg &arg = args[i];
+    if (arg.kind != param.kind)
+      return badArg(desc, i,
+                    format("expected %s, got %s", kindName(param.kind),
+                           kindName(arg.kind)));
+    if (arg.kind == KILN_ARG_TENSOR) {
+      if (kiln_status s = checkTensor(desc, i, arg.tensor))
+        return s;
+    } else if (arg.scalar.dtype != param.dtype) {
+      return badArg(desc, i,
+                    format("dtype %s does not match the parameter's %s",
+                           kiln_dtype_name(arg.scalar.dtype),
+                           kiln_dtype_name(param.dtype)));
+    }
+  }
+  return KILN_SUCCESS;
+}
+
+int64_t integerValue(const kiln_scalar &scalar) {
+  switch (scalar.dtype) {
+  case KILN_DTYPE_I8:
+    return scalar.value.i8;
+  case KILN_DTYPE_I16:
+    return scalar.value.i16;
+  case KILN_DTYPE_I32:
+    return scalar.value.i32;
+  default:
+    return scalar.value.i64;
+  }
+}
+
+/// ceil(a / b) for a >= 0, b >= 1.
+int64_t ceilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0); }
+
+/// The extents the grid rules give, 1 for dimensions without a rule.
+kiln_status gridExtents(const kiln_kernel_desc &desc, const kiln_arg *args,
+                        int64_t (&out)[3]) {
+  for (size_t i = 0; i < 3; ++i) {
+    out[i] = 1;
+    if (i >= desc.num_grid)
+      continue;
+    const kiln_grid_rule &rule = desc.grid[i];
+    if (rule.kind == KILN_GRID_CONSTANT) {
+      out[i] = rule.value;
+    } else if (rule.kind == KILN_GRID_TENSOR_DIM) {
+      out[i] = ceilDiv(args[rule.arg].tensor.shape[rule.dim], rule.div);
+    } else {
+      int64_t value = integerValue(args[rule.arg].scalar);
+      if (value < 0)
+        return badArg(desc, size_t(rule.arg),
+                      format("%" PRId64 " is negative, but grid[%zu] counts "
+                             "tiles by it",
+                             value, i));
+      out[i] = ceilDiv(value, rule.div);
+    }
+  }
+  return KILN_SUCCESS;
+}
+
+/// A persistent kernel walks the tiles itself with at most one CTA per SM,
+/// in whole clusters.
+int64_t persistentGridX(const int64_t (&extents)[3], uint32_t smCount,
+                        uint32_t clusterX) {
+  int64_t tiles = 1;
+  for (int64_t extent : extents) {
+    if (extent == 0)
+      return 0;
+    tiles = tiles > kMaxGridX / extent ? kMaxGridX : tiles * extent;
+  }
+  if (smCount > 0)
+    tiles = std::min<int64_t>(tiles, smCount);
+  return std::max<int64_t>(clusterX, tiles / clusterX * clusterX);
+}
+
+CUtensorMapDataType tmaDataType(kiln_dtype dtype) {
+  switch (dtype) {
+  case KILN_DTYPE_F16:
+    return CU_TENSOR_MAP_DATA_TYPE_FLOAT16;
+  case KILN_DTYPE_BF16:
+    return CU_TENSOR_MAP_DATA_TYPE_BFLOAT16;
+  case KILN_DTYPE_F32:
+    return CU_TENSOR_MAP_DATA_TYPE_FLOAT32;
+  case KILN_DTYPE_F64:
+    return CU_TENSOR_MAP_DATA_TYPE_FLOAT64;
+  case KILN_DTYPE_I16:
+    return CU_TENSOR_MAP_DATA_TYPE_UINT16;
+  case KILN_DTYPE_I32:
+    return CU_TENSOR_MAP_DATA_TYPE_INT32;
+  case KILN_DTYPE_I64:
+    return CU_TENSOR_MAP_DATA_TYPE_INT64;
+  default: // f8e4m3, f8e5m2, i8: TMA moves bytes.
+    return CU_TENSOR_MAP_DATA_TYPE_UINT8;
+  }
+}
+
+CUtensorMapSwizzle tmaSwizzle(int32_t bytes) {
+  switch (bytes) {
+  case 32:
+    return CU_TENSOR_MAP_SWIZZLE_32B;
+  case 64:
+    return CU_TENSOR_MAP_SWIZZLE_64B;
+  case 128:
+    return CU_TENSOR_MAP_SWIZZLE_128B;
+  default:
+    return CU_TENSOR_MAP_SWIZZLE_NONE;
+  }
+}
+
+} // namespace
+
+bool hasWork(const kiln_launch_config &config) {
+  return config.grid[0] != 0 && config.grid[1] != 0 && config.grid[2] != 0;
+}
+
+kiln_status planLaunch(const kiln_kernel_desc &desc, const kiln_arg *args,
+                       size_t numArgs, uint32_t smCount,
+                       kiln_launch_config &out) {
+  if (kiln_status s = checkArgs(desc, args, numArgs))
+    return s;
+  int64_t extents[3];
+  if (kiln_status s = gridExtents(desc, args, extents))
+    return s;
+
+  out = {};
+  out.block[0] = desc.threads;
+  out.block[1] = out.block[2] = 1;
+  out.smem = desc.smem;
+  std::copy(desc.cluster, desc.cluster + 3, out.cluster);
+  if (desc.persistent) {
+    out.grid[0] = uint32_t(persistentGridX(extents, smCount, desc.cluster[0]));
+    out.grid[1] = out.grid[2] = 1;
+  } else {
+    for (int i = 0; i < 3; ++i) {
+      int64_t limit = i == 0 ? kMaxGridX : kMaxGridYZ;
+      if (extents[i] > limit)
+        return fail(KILN_ERROR_INVALID_ARGUMENT,
+                    format("%s: grid.%s = %" PRId64 " exceeds the limit of "
+                           "%" PRId64 " CTAs",
+                           desc.name, kAxes[i], extents[i], limit));
+      out.grid[i] = uint32_t(extents[i]);
+    }
+    if (!hasWork(out))
+      return KILN_SUCCESS;
+    for (int i = 0; i < 3; ++i)
+      if (out.grid[i] % desc.cluster[i] != 0)
+        return fail(KILN_ERROR_INVALID_ARGUMENT,
+                    format("%s: grid.%s = %u is not a multiple of cluster.%s "
+                           "= %u",
+                           desc.name, kAxes[i], out.grid[i], kAxes[i],
+                           desc.cluster[i]));
+  }
+  if (!hasWork(out))
+    return KILN_SUCCESS;
+  for (size_t i = 0; i < desc.num_params; ++i) {
+    TensorMapSpec spec;
+    if (desc.params[i].tma)
+      if (kiln_status s = tensorMapSpec(desc, i, args[i].tensor, spec))
+        return s;
+  }
+  return KILN_SUCCESS;
+}
+
+kiln_status tensorMapSpec(const kiln_kernel_desc &desc, size_t index,
+                          const kiln_tensor &tensor, TensorMapSpec &out) {
+  const kiln_param_desc &param = desc.params[index];
+  int32_t rank = param.rank;
+  for (int32_t d = 0; d < rank; ++d)
+    if (tensor.shape[d] == 0)
+      return badArg(desc, index,
+                    format("extent 0 of dimension %d: a tensor read through "
+                           "TMA needs extents of at least 1",
+                           d));
+  size_t elementSize = kiln_dtype_size(param.dtype);
+  out = {};
+  out.dataType = tmaDataType(param.dtype);
+  out.rank = cuuint32_t(rank);
+  out.globalAddress = tensor.data;
+  // TMA lists dimensions innermost first; metadata and kiln_tensor list
+  // dimension 0 first.
+  for (int32_t i = 0; i < rank; ++i) {
+    int32_t d = rank - 1 - i;
+    out.globalDim[i] = cuuint64_t(tensor.shape[d]);
+    out.boxDim[i] = cuuint32_t(param.tma_box[d]);
+    out.elementStrides[i] = 1;
+    if (i > 0)
+      out.globalStrides[i - 1] = cuuint64_t(tensor.strides[d]) * elementSize;
+  }
+  out.interleave = CU_TENSOR_MAP_INTERLEAVE_NONE;
+  out.swizzle = tmaSwizzle(param.swizzle);
+  out.l2Promotion = CU_TENSOR_MAP_L2_PROMOTION_L2_256B;
+  // Out-of-bounds elements read as zero.
+  out.oobFill = CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE;
+  return KILN_SUCCESS;
+}
+
+std::vector<KernelParam> kernelParams(const kiln_kernel_desc &desc) {
+  std::vector<KernelParam> params;
+  uint32_t offset = 0;
+  auto add = [&](KernelParam::Kind kind, size_t arg, int32_t dim, uint32_t size,
+                 uint32_t align) {
+    offset = (offset + align - 1) / align * align;
+    params.push_back({kind, uint32_t(arg), uint32_t(dim), size, offset});
+    offset += size;
+  };
+  for (size_t i = 0; i < desc.num_params; ++i) {
+    const kiln_param_desc &param = desc.params[i];
+    if (param.kind == KILN_ARG_SCALAR) {
+      uint32_t size = uint32_t(kiln_dtype_size(param.dtype));
+      add(KernelParam::Scalar, i, 0, size, size);
+      continue;
+    }
+    if (param.tma)
+      add(KernelParam::TensorMap, i, 0, sizeof(CUtensorMap),
+          alignof(CUtensorMap));
+    add(KernelParam::Address, i, 0, sizeof(uint64_t), alignof(uint64_t));
+    for (int32_t d = 0; d < param.rank; ++d)
+      add(KernelParam::Extent, i, d, sizeof(int32_t), alignof(int32_t));
+    for (int32_t d = 0; d + 1 < param.rank; ++d)
+      add(KernelParam::Stride, i, d, sizeof(int64_t), alignof(int64_t));
+  }
+  return params;
+}
+
+kiln_status ParamBuffer::pack(const kiln_kernel_desc &desc,
+                              const std::vector<KernelParam> &params,
+                              const kiln_arg *args, const DriverApi &api) {
+  size_t size = params.empty() ? 0 : params.back().offset + params.back().size;
+  // Room to align the start for the tensor maps.
+  constexpr uintptr_t align = alignof(CUtensorMap);
+  bytes_.assign(size + align, 0);
+  uintptr_t start = reinterpret_cast<uintptr_t>(bytes_.data());
+  unsigned char *base = bytes_.data() + (-start & (align - 1));
+  pointers_.resize(params.size());
+
+  for (size_t k = 0; k < params.size(); ++k) {
+    const KernelParam &param = params[k];
+    const kiln_arg &arg = args[param.arg];
+    void *slot = base + param.offset;
+    pointers_[k] = slot;
+    switch (param.kind) {
+    case KernelParam::TensorMap: {
+      TensorMapSpec spec;
+      if (kiln_status s = tensorMapSpec(desc, param.arg, arg.tensor, spec))
+        return s;
+      CUresult r = api.cuTensorMapEncodeTiled(
+          static_cast<CUtensorMap *>(slot), spec.dataType, spec.rank,
+          spec.globalAddress, spec.globalDim, spec.globalStrides, spec.boxDim,
+          spec.elementStrides, spec.interleave, spec.swizzle, spec.l2Promotion,
+          spec.oobFill);
+      if (r != CUDA_SUCCESS)
+        return driverError(api,
+                           format("%s: argument %u ('%s'): "
+                                  "cuTensorMapEncodeTiled",
+                                  desc.name, param.arg,
+                                  desc.params[param.arg].name),
+                           r);
+      break;
+    }
+    case KernelParam::Address: {
+      uint64_t address = reinterpret_cast<uintptr_t>(arg.tensor.data);
+      std::memcpy(slot, &address, sizeof(address));
+      break;
+    }
+    case KernelParam::Extent: {
+      int32_t extent = int32_t(arg.tensor.shape[param.dim]);
+      std::memcpy(slot, &extent, sizeof(extent));
+      break;
+    }
+    case KernelParam::Stride:
+      std::memcpy(slot, &arg.tensor.strides[param.dim], sizeof(int64_t));
+      break;
+    case KernelParam::Scalar:
+      // Every member of kiln_scalar_value starts at its first byte.
+      std::memcpy(slot, &arg.scalar.value, param.size);
+      break;
+    }
+  }
+  return KILN_SUCCESS;
+}
+
+} // namespace kiln::rt

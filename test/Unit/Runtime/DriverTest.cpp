@@ -1,0 +1,468 @@
+//===- DriverTest.cpp - driver loading, modules and launches --------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Without a GPU: the real loader against a missing library, this machine's
+// libcuda.so.1 (if any) and the toolkit's stub; then the whole launch path
+// against a fake driver that records what the runtime asks of it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Driver.h"
+#include "RuntimeTest.h"
+
+#include <cstring>
+#include <map>
+
+using namespace kiln;
+using namespace kiln::test;
+
+namespace {
+
+/// A PTX image: text without a terminating NUL.
+constexpr char kPtx[] = ".version 8.0\n.target sm_90a\n.address_size 64\n";
+constexpr size_t kPtxSize = sizeof(kPtx) - 1;
+
+/// Restores the real loader after each test.
+class DriverTest : public ::testing::Test {
+protected:
+  void TearDown() override { rt::testing::setDriverLibrary(nullptr); }
+};
+
+//===----------------------------------------------------------------------===//
+// No driver
+//===----------------------------------------------------------------------===//
+
+TEST_F(DriverTest, MissingLibraryIsNoDriver) {
+  rt::testing::setDriverLibrary("/nonexistent/libcuda.so.1");
+  kiln_module *module = reinterpret_cast<kiln_module *>(1);
+  EXPECT_EQ(kiln_module_create(kPtx, kPtxSize, &module), KILN_ERROR_NO_DRIVER);
+  EXPECT_EQ(module, nullptr);
+  std::string message = kiln_last_error();
+  EXPECT_EQ(message.rfind("the NVIDIA driver (/nonexistent/libcuda.so.1) "
+                          "could not be loaded: /nonexistent/libcuda.so.1: ",
+                          0),
+            0u)
+      << message;
+  // The outcome is kept: the library is not opened again.
+  Module m;
+  Status s = m.load(kPtx, kPtxSize);
+  EXPECT_EQ(s.code(), KILN_ERROR_NO_DRIVER);
+  EXPECT_EQ(s.message(), message);
+  EXPECT_FALSE(m);
+}
+
+TEST_F(DriverTest, ThisMachinesDriverFailsCleanlyOrWorks) {
+  rt::testing::setDriverLibrary(nullptr);
+  Module module;
+  Status s = module.load(kPtx, kPtxSize);
+  if (s.ok())
+    GTEST_SKIP() << "a driver and a device are present";
+  EXPECT_TRUE(s.code() == KILN_ERROR_NO_DRIVER ||
+              s.code() == KILN_ERROR_NO_DEVICE)
+      << kiln_status_string(s.code());
+  EXPECT_NE(s.message(), "");
+}
+
+TEST_F(DriverTest, StubLibraryHasNoDevice) {
+#ifndef KILN_CUDA_STUB_LIBRARY
+  GTEST_SKIP() << "the CUDA toolkit's stub libcuda.so was not found";
+#else
+  rt::testing::setDriverLibrary(KILN_CUDA_STUB_LIBRARY);
+  Module module;
+  Status s = module.load(kPtx, kPtxSize);
+  EXPECT_EQ(s.code(), KILN_ERROR_NO_DEVICE);
+  EXPECT_EQ(s.message().rfind("the NVIDIA driver failed to initialize "
+                              "(cuInit): ",
+                              0),
+            0u)
+      << s.message();
+#endif
+}
+
+TEST_F(DriverTest, KernelsWithoutModulesValidateButDoNotLaunch) {
+  rt::testing::setDriverLibrary("/nonexistent/libcuda.so.1");
+  Metadata meta;
+  ASSERT_TRUE(meta.parse(kGemmMetadata));
+  Kernel kernel;
+  ASSERT_TRUE(kernel.create(Module(), meta.desc()));
+  std::vector<kiln_arg> args = gemmArgs(1000, 512, 256);
+  EXPECT_TRUE(kernel.validate(args));
+  Status s = kernel.launch(args);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(s.message(), "kernel 'gemm_bf16' was created without a module: "
+                         "it can be validated, not launched");
+}
+
+TEST_F(DriverTest, StatusStrings) {
+  EXPECT_STREQ(kiln_status_string(KILN_SUCCESS), "KILN_SUCCESS");
+  EXPECT_STREQ(kiln_status_string(KILN_ERROR_NO_DRIVER),
+               "KILN_ERROR_NO_DRIVER");
+  EXPECT_STREQ(kiln_status_string(KILN_ERROR_UNSUPPORTED_DEVICE),
+               "KILN_ERROR_UNSUPPORTED_DEVICE");
+  EXPECT_STREQ(kiln_status_string(kiln_status(99)), "unknown kiln_status");
+}
+
+//===----------------------------------------------------------------------===//
+// A fake driver
+//===----------------------------------------------------------------------===//
+
+/// Records the calls of the runtime; handles are small integers.
+struct Fake {
+  static inline Fake *self = nullptr;
+
+  CUcontext current = nullptr;
+  CUresult loadResult = CUDA_SUCCESS;
+  CUresult launchResult = CUDA_SUCCESS;
+  int smCount = 132;
+  int ccMajor = 9, ccMinor = 0;
+
+  int retains = 0, loads = 0, unloads = 0, lookups = 0, encodes = 0;
+  std::vector<std::string> images; ///< as cuModuleLoadData saw them
+  std::vector<CUcontext> loadContexts;
+  std::vector<std::pair<CUfunction_attribute, int>> attributes;
+  std::vector<std::string> functionNames;
+  struct Launch {
+    CUlaunchConfig config;
+    std::vector<CUlaunchAttribute> attrs;
+    CUfunction function;
+    void *firstParam;
+    std::vector<unsigned char> lastParam; ///< alpha, a float
+  };
+  std::vector<Launch> launches;
+
+  static CUcontext context(uintptr_t n) {
+    return reinterpret_cast<CUcontext>(n * 0x100);
+  }
+
+  rt::DriverApi api() {
+    rt::DriverApi api;
+    api.cuCtxGetCurrent = [](CUcontext *ctx) -> CUresult {
+      *ctx = self->current;
+      return CUDA_SUCCESS;
+    };
+    api.cuCtxSetCurrent = [](CUcontext ctx) -> CUresult {
+      self->current = ctx;
+      return CUDA_SUCCESS;
+    };
+    api.cuCtxPushCurrent = [](CUcontext) -> CUresult { return CUDA_SUCCESS; };
+    api.cuCtxPopCurrent = [](CUcontext *) -> CUresult { return CUDA_SUCCESS; };
+    api.cuDeviceGet = [](CUdevice *device, int ordinal) -> CUresult {
+      *device = ordinal;
+      return CUDA_SUCCESS;
+    };
+    api.cuDevicePrimaryCtxRetain = [](CUcontext *ctx, CUdevice) -> CUresult {
+      ++self->retains;
+      *ctx = context(99);
+      return CUDA_SUCCESS;
+    };
+    api.cuCtxGetDevice = [](CUdevice *device) -> CUresult {
+      *device = 0;
+      return CUDA_SUCCESS;
+    };
+    api.cuDeviceGetAttribute = [](int *value, CUdevice_attribute attribute,
+                                  CUdevice) -> CUresult {
+      *value = attribute == CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT
+                   ? self->smCount
+               : attribute == CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR
+                   ? self->ccMajor
+                   : self->ccMinor;
+      return CUDA_SUCCESS;
+    };
+    api.cuModuleLoadData = [](CUmodule *module, const void *image) -> CUresult {
+      if (self->loadResult != CUDA_SUCCESS)
+        return self->loadResult;
+      self->images.emplace_back(static_cast<const char *>(image));
+      self->loadContexts.push_back(self->current);
+      *module = reinterpret_cast<CUmodule>(uintptr_t(++self->loads));
+      return CUDA_SUCCESS;
+    };
+    api.cuModuleUnload = [](CUmodule) -> CUresult {
+      ++self->unloads;
+      return CUDA_SUCCESS;
+    };
+    api.cuModuleGetFunction = [](CUfunction *function, CUmodule module,
+                                 const char *name) -> CUresult {
+      self->functionNames.emplace_back(name);
+      *function = reinterpret_cast<CUfunction>(
+          reinterpret_cast<uintptr_t>(module) * 0x1000 + ++self->lookups);
+      return CUDA_SUCCESS;
+    };
+    api.cuFuncSetAttribute = [](CUfunction, CUfunction_attribute attribute,
+                                int value) -> CUresult {
+      self->attributes.emplace_back(attribute, value);
+      return CUDA_SUCCESS;
+    };
+    api.cuTensorMapEncodeTiled =
+        [](CUtensorMap *map, CUtensorMapDataType, cuuint32_t, void *,
+           const cuuint64_t *, const cuuint64_t *, const cuuint32_t *,
+           const cuuint32_t *, CUtensorMapInterleave, CUtensorMapSwizzle,
+           CUtensorMapL2promotion, CUtensorMapFloatOOBfill) -> CUresult {
+      ++self->encodes;
+      std::memset(map, 0x5A, sizeof(*map));
+      return CUDA_SUCCESS;
+    };
+    api.cuLaunchKernelEx = [](const CUlaunchConfig *config, CUfunction f,
+                              void **params, void **extra) -> CUresult {
+      EXPECT_EQ(extra, nullptr);
+      Launch launch = {*config,
+                       {config->attrs, config->attrs + config->numAttrs},
+                       f,
+                       params[0],
+                       {}};
+      // The GEMM's last parameter is alpha, the 15th.
+      auto *alpha = static_cast<unsigned char *>(params[14]);
+      launch.lastParam.assign(alpha, alpha + sizeof(float));
+      self->launches.push_back(launch);
+      return self->launchResult;
+    };
+    api.cuGetErrorName = [](CUresult r, const char **name) -> CUresult {
+      *name = r == CUDA_ERROR_NO_BINARY_FOR_GPU ? "CUDA_ERROR_NO_BINARY_FOR_GPU"
+              : r == CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES
+                  ? "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES"
+                  : nullptr;
+      return *name ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+    };
+    return api;
+  }
+};
+
+class FakeDriverTest : public DriverTest {
+protected:
+  Fake fake;
+  rt::DriverApi api;
+  Metadata meta;
+
+  void SetUp() override {
+    Fake::self = &fake;
+    api = fake.api();
+    rt::testing::setDriverApi(&api);
+    fake.current = Fake::context(1);
+    ASSERT_TRUE(meta.parse(kGemmMetadata));
+  }
+
+  void TearDown() override {
+    DriverTest::TearDown();
+    Fake::self = nullptr;
+  }
+
+  Kernel gemm(const Module &module) {
+    Kernel kernel;
+    Status s = kernel.create(module, meta.desc());
+    EXPECT_TRUE(s) << s.message();
+    return kernel;
+  }
+};
+
+TEST_F(FakeDriverTest, LaunchesWithTheComputedConfiguration) {
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  EXPECT_EQ(fake.loads, 0) << "modules load lazily";
+  Kernel kernel = gemm(module);
+  void *stream = reinterpret_cast<void *>(0x5700);
+  Status s = kernel.launch(gemmArgs(1000, 512, 256, 0.5f), stream);
+  ASSERT_TRUE(s) << s.message();
+
+  ASSERT_EQ(fake.launches.size(), 1u);
+  const Fake::Launch &launch = fake.launches[0];
+  EXPECT_EQ(launch.config.gridDimX, 8u);
+  EXPECT_EQ(launch.config.gridDimY, 2u);
+  EXPECT_EQ(launch.config.gridDimZ, 1u);
+  EXPECT_EQ(launch.config.blockDimX, 384u);
+  EXPECT_EQ(launch.config.blockDimY, 1u);
+  EXPECT_EQ(launch.config.blockDimZ, 1u);
+  EXPECT_EQ(launch.config.sharedMemBytes, 197632u);
+  EXPECT_EQ(launch.config.hStream, static_cast<CUstream>(stream));
+  ASSERT_EQ(launch.attrs.size(), 1u);
+  EXPECT_EQ(launch.attrs[0].id, CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION);
+  EXPECT_EQ(launch.attrs[0].value.clusterDim.x, 2u);
+  EXPECT_EQ(launch.attrs[0].value.clusterDim.y, 1u);
+  EXPECT_EQ(launch.attrs[0].value.clusterDim.z, 1u);
+  // Parameters: A's tensor map first, alpha last.
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(launch.firstParam) %
+                alignof(CUtensorMap),
+            0u);
+  float alpha;
+  std::memcpy(&alpha, launch.lastParam.data(), sizeof(alpha));
+  EXPECT_EQ(alpha, 0.5f);
+  EXPECT_EQ(fake.encodes, 2);
+
+  // The image was loaded once, into the current context, with its NUL.
+  ASSERT_EQ(fake.images.size(), 1u);
+  EXPECT_EQ(fake.images[0], std::string(kPtx, kPtxSize));
+  EXPECT_EQ(fake.loadContexts[0], Fake::context(1));
+  EXPECT_EQ(fake.functionNames, std::vector<std::string>{"gemm_bf16"});
+  // 197632 bytes of shared memory need the opt-in.
+  ASSERT_EQ(fake.attributes.size(), 1u);
+  EXPECT_EQ(fake.attributes[0].first,
+            CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES);
+  EXPECT_EQ(fake.attributes[0].second, 197632);
+  EXPECT_EQ(fake.retains, 0) << "a context was current";
+}
+
+TEST_F(FakeDriverTest, LoadsOncePerContext) {
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Kernel kernel = gemm(module);
+  Kernel other = gemm(module);
+  std::vector<kiln_arg> args = gemmArgs(1000, 512, 256);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(kernel.launch(args));
+  EXPECT_EQ(fake.loads, 1);
+  EXPECT_EQ(fake.lookups, 1);
+  EXPECT_EQ(fake.attributes.size(), 1u) << "set once per function";
+
+  // A second kernel of the module shares the load, not the lookup.
+  ASSERT_TRUE(other.launch(args));
+  EXPECT_EQ(fake.loads, 1);
+  EXPECT_EQ(fake.lookups, 2);
+
+  // Another context loads its own copy.
+  fake.current = Fake::context(2);
+  ASSERT_TRUE(kernel.launch(args));
+  ASSERT_TRUE(kernel.launch(args));
+  EXPECT_EQ(fake.loads, 2);
+  EXPECT_EQ(fake.lookups, 3);
+  EXPECT_EQ(fake.loadContexts.back(), Fake::context(2));
+  ASSERT_EQ(fake.launches.size(), 6u);
+  EXPECT_EQ(fake.launches[2].function, fake.launches[0].function);
+  EXPECT_NE(fake.launches[3].function, fake.launches[0].function);
+  EXPECT_NE(fake.launches[4].function, fake.launches[0].function);
+  EXPECT_EQ(fake.launches[5].function, fake.launches[4].function);
+}
+
+TEST_F(FakeDriverTest, WithoutAContextUsesThePrimaryOfDevice0) {
+  fake.current = nullptr;
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Kernel kernel = gemm(module);
+  ASSERT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
+  EXPECT_EQ(fake.retains, 1);
+  EXPECT_EQ(fake.current, Fake::context(99)) << "made current";
+  EXPECT_EQ(fake.loadContexts[0], Fake::context(99));
+  // Retained once per process, even when the thread loses it again.
+  fake.current = nullptr;
+  ASSERT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
+  EXPECT_EQ(fake.retains, 1);
+  EXPECT_EQ(fake.loads, 1);
+}
+
+TEST_F(FakeDriverTest, PersistentGridUsesTheDevicesSMs) {
+  fake.smCount = 114;
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Metadata persistent;
+  ASSERT_TRUE(persistent.parse(replace(kGemmMetadata, R"("cluster": [2, 1, 1])",
+                                       R"("persistent": true)")));
+  Kernel kernel;
+  ASSERT_TRUE(kernel.create(module, persistent.desc()));
+  ASSERT_TRUE(kernel.launch(gemmArgs(4096, 4096, 256)));
+  ASSERT_TRUE(kernel.launch(gemmArgs(256, 512, 256)));
+  ASSERT_EQ(fake.launches.size(), 2u);
+  EXPECT_EQ(fake.launches[0].config.gridDimX, 114u);
+  EXPECT_EQ(fake.launches[0].config.gridDimY, 1u);
+  EXPECT_EQ(fake.launches[1].config.gridDimX, 4u) << "2 x 2 tiles";
+  EXPECT_EQ(fake.launches[1].attrs.size(), 0u) << "no cluster";
+}
+
+TEST_F(FakeDriverTest, SmallSharedMemoryNeedsNoAttribute) {
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Metadata small;
+  ASSERT_TRUE(small.parse(
+      replace(kGemmMetadata, R"("smem": 197632)", R"("smem": 49152)")));
+  Kernel kernel;
+  ASSERT_TRUE(kernel.create(module, small.desc()));
+  ASSERT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
+  EXPECT_TRUE(fake.attributes.empty());
+  EXPECT_EQ(fake.launches[0].config.sharedMemBytes, 49152u);
+}
+
+TEST_F(FakeDriverTest, ZeroWorkDoesNotTouchTheDriver) {
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Kernel kernel = gemm(module);
+  ASSERT_TRUE(kernel.launch(gemmArgs(1000, 0, 256)));
+  EXPECT_EQ(fake.loads, 0);
+  EXPECT_TRUE(fake.launches.empty());
+}
+
+TEST_F(FakeDriverTest, ImageWithoutCodeForTheDeviceIsUnsupported) {
+  fake.loadResult = CUDA_ERROR_NO_BINARY_FOR_GPU;
+  fake.ccMajor = 8;
+  fake.ccMinor = 6;
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Kernel kernel = gemm(module);
+  Status s = kernel.launch(gemmArgs(1000, 512, 256));
+  EXPECT_EQ(s.code(), KILN_ERROR_UNSUPPORTED_DEVICE);
+  EXPECT_EQ(s.message(),
+            "kernel 'gemm_bf16' was compiled for sm_90a, which device 0 "
+            "(compute capability 8.6) cannot run: "
+            "CUDA_ERROR_NO_BINARY_FOR_GPU (no description)");
+  // Nothing was cached: a later load is tried again.
+  fake.loadResult = CUDA_ERROR_INVALID_PTX;
+  EXPECT_EQ(kernel.launch(gemmArgs(1000, 512, 256)).code(),
+            KILN_ERROR_UNSUPPORTED_DEVICE);
+  fake.loadResult = CUDA_SUCCESS;
+  EXPECT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
+}
+
+TEST_F(FakeDriverTest, DriverErrorsCarryTheirNames) {
+  fake.loadResult = CUDA_ERROR_OUT_OF_MEMORY;
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Kernel kernel = gemm(module);
+  Status s = kernel.launch(gemmArgs(1000, 512, 256));
+  EXPECT_EQ(s.code(), KILN_ERROR_DRIVER);
+  EXPECT_EQ(s.message(), "loading the module of kernel 'gemm_bf16' "
+                         "(cuModuleLoadData) failed: CUresult 2 (no "
+                         "description)");
+
+  fake.loadResult = CUDA_SUCCESS;
+  fake.launchResult = CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
+  s = kernel.launch(gemmArgs(1000, 512, 256));
+  EXPECT_EQ(s.code(), KILN_ERROR_DRIVER);
+  EXPECT_EQ(s.message(), "kernel 'gemm_bf16': cuLaunchKernelEx failed: "
+                         "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES (no "
+                         "description)");
+}
+
+TEST_F(FakeDriverTest, KernelsKeepTheirModuleAlive) {
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Kernel kernel = gemm(module);
+  ASSERT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
+  fake.current = Fake::context(2);
+  ASSERT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
+  module = Module();
+  EXPECT_EQ(fake.unloads, 0);
+  ASSERT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
+  kernel = Kernel();
+  EXPECT_EQ(fake.unloads, 2) << "one per context";
+}
+
+TEST_F(FakeDriverTest, ImagesAreCopied) {
+  std::string ptx = kPtx; // without a NUL in the size given
+  std::vector<char> cubin = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0};
+  Module fromPtx, fromCubin;
+  ASSERT_TRUE(fromPtx.load(ptx.data(), ptx.size()));
+  ASSERT_TRUE(fromCubin.load(cubin.data(), cubin.size()));
+  ptx.assign(ptx.size(), 'x');
+  cubin[1] = 'X';
+  ASSERT_TRUE(gemm(fromPtx).launch(gemmArgs(1000, 512, 256)));
+  ASSERT_TRUE(gemm(fromCubin).launch(gemmArgs(1000, 512, 256)));
+  ASSERT_EQ(fake.images.size(), 2u);
+  EXPECT_EQ(fake.images[0], kPtx);
+  EXPECT_EQ(fake.images[1].substr(0, 4), "\x7f"
+                                         "ELF");
+
+  Module empty;
+  Status s = empty.load(kPtx, 0);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(s.message(), "kiln_module_create: the image is empty");
+}
+
+} // namespace
