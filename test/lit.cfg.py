@@ -90,4 +90,5 @@ def find_numpy_python():
 numpy_python = find_numpy_python()
 if numpy_python:
     config.available_features.add("numpy")
-    config.substitutions.append(("%python_numpy", numpy_python))
+    # First in the list: the default %python is a prefix of it.
+    config.substitutions.insert(0, ("%python_numpy", numpy_python))

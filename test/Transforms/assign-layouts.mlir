@@ -67,3 +67,74 @@ tile.kernel @not_power_of_two(%x: !tile.desc<96xf32>, %i: i32) {
   tile.store %t, %x[%i] : tensor<96xf32>, !tile.desc<96xf32>
   tile.return
 }
+
+// -----
+
+// In a consumer role of two warp groups, the accumulator takes wgmma's
+// layout; the epilogue follows it, and the bias row takes the slice of it
+// that broadcasting back needs. The producer holds no tiles.
+// CHECK-LABEL: tile.kernel @consumer
+// CHECK: warp_specialize
+// CHECK: }, {
+// CHECK: arith.constant dense<0.000000e+00> : tensor<128x256xf32, #[[MMA:tile.mma<warpgroups = 2>]]>
+// CHECK: scf.for {{.*}} -> (tensor<128x256xf32, #[[MMA]]>, i32)
+// CHECK: tile.mma {{.*}} -> tensor<128x256xf32, #[[MMA]]>
+// CHECK: tile.mma_wait {{.*}} : tensor<128x256xf32, #[[MMA]]>
+// CHECK: tile.load {{.*}} -> tensor<256xf32, #tile.slice<dim = 0, parent = #[[MMA]]>>
+// CHECK: tile.broadcast {{.*}} : tensor<256xf32, #tile.slice<dim = 0, parent = #[[MMA]]>> -> tensor<128x256xf32, #[[MMA]]>
+// CHECK: arith.addf {{.*}} : tensor<128x256xf32, #[[MMA]]>
+// CHECK: arith.truncf {{.*}} to tensor<128x256xbf16, #[[MMA]]>
+// CHECK: tile.store {{.*}} : tensor<128x256xbf16, #[[MMA]]>
+tile.kernel @consumer(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
+                      %bias: !tile.desc<256xf32>, %c: !tile.desc<128x256xbf16>, %k_end: i32) {
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %c64 = arith.constant 64 : i32
+  %r = aref.create arrivals 2 : !aref.ref<[tensor<128x64xbf16>, tensor<256x64xbf16>], depth = 2>
+  tile.warp_specialize warps [4, 8] regs [40, 232] {
+  }, {
+    %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+    %acc:2 = scf.for %k = %c0 to %k_end step %c64 iter_args(%sum = %zero, %n = %c0) -> (tensor<128x256xf32>, i32) : i32 {
+      %t:2 = aref.get.enter %r[%c0], %c0 : !aref.ref<[tensor<128x64xbf16>, tensor<256x64xbf16>], depth = 2> -> memref<128x64xbf16, 3>, memref<256x64xbf16, 3>
+      %d = tile.mma %t#0, %t#1, %sum transpose_b : memref<128x64xbf16, 3>, memref<256x64xbf16, 3> -> tensor<128x256xf32>
+      %w = tile.mma_wait %d {pending = 0} : tensor<128x256xf32>
+      aref.get.exit %r[%c0] : !aref.ref<[tensor<128x64xbf16>, tensor<256x64xbf16>], depth = 2>
+      %n1 = arith.addi %n, %c1 : i32
+      scf.yield %w, %n1 : tensor<128x256xf32>, i32
+    }
+    %row = tile.load %bias[%c0] : !tile.desc<256xf32> -> tensor<256xf32>
+    %rows = tile.broadcast %row dims [0] : tensor<256xf32> -> tensor<128x256xf32>
+    %x = arith.addf %acc#0, %rows : tensor<128x256xf32>
+    %y = arith.truncf %x : tensor<128x256xf32> to tensor<128x256xbf16>
+    tile.store %y, %c[%c0, %c0] : tensor<128x256xbf16>, !tile.desc<128x256xbf16>
+  }
+  tile.return
+}
+
+// -----
+
+// A reduction makes the slice of its input's layout.
+// CHECK-LABEL: tile.kernel @reduce
+// CHECK: reduce max {{.*}} : tensor<64x128xf32, #[[B:tile.blocked<[^>]*>]]> -> tensor<64xf32, #tile.slice<dim = 1, parent = #[[B]]>>
+tile.kernel @reduce(%x: !tile.desc<64x128xf32>, %y: !tile.desc<64xf32>, %i: i32) {
+  %t = tile.load %x[%i, %i] : !tile.desc<64x128xf32> -> tensor<64x128xf32>
+  %m = tile.reduce max %t dim 1 : tensor<64x128xf32> -> tensor<64xf32>
+  tile.store %m, %y[%i] : tensor<64xf32>, !tile.desc<64xf32>
+  tile.return
+}
+
+// -----
+
+// A column sum and a row sum live in different threads; adding them would
+// need a layout conversion.
+tile.kernel @conflict(%x: !tile.desc<64x128xf32>, %z: !tile.desc<128x64xf32>,
+                      %y: !tile.desc<128xf32>, %i: i32) {
+  %t = tile.load %x[%i, %i] : !tile.desc<64x128xf32> -> tensor<64x128xf32>
+  %u = tile.load %z[%i, %i] : !tile.desc<128x64xf32> -> tensor<128x64xf32>
+  %r = tile.reduce sum %t dim 0 : tensor<64x128xf32> -> tensor<128xf32>
+  // expected-error @+1 {{needs one tile in two layouts}}
+  %q = tile.reduce sum %u dim 1 : tensor<128x64xf32> -> tensor<128xf32>
+  %s = arith.addf %r, %q : tensor<128xf32>
+  tile.store %s, %y[%i] : tensor<128xf32>, !tile.desc<128xf32>
+  tile.return
+}

@@ -730,12 +730,120 @@ public:
   }
 };
 
+/// The lane masks that butterfly shuffles over to combine the copies of
+/// one reduced element held by different lanes of a warp, or std::nullopt if
+/// some copies live in other warps (which would take shared memory).
+std::optional<SmallVector<int64_t>>
+getReductionLaneMasks(DistributedLayoutAttr layout, ArrayRef<int64_t> shape,
+                      int64_t dim) {
+  SmallVector<int64_t> masks;
+  if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout)) {
+    ArrayRef<int64_t> threads = blocked.getThreads();
+    int64_t stride = 1;
+    for (int64_t d = threads.size() - 1; d > dim; --d)
+      stride *= threads[d];
+    // Lanes past the extent along `dim` hold copies: do not count them.
+    int64_t elems = blocked.getElems()[dim];
+    int64_t lanes = std::min(threads[dim], std::max<int64_t>(
+                                               1, shape[dim] / elems));
+    int64_t warps = shape[dim] / (elems * threads[dim]);
+    if (warps > 1 && blocked.getWarps()[dim] > 1)
+      return std::nullopt;
+    for (int64_t m = 1; m < lanes; m *= 2)
+      masks.push_back(m * stride);
+    return masks;
+  }
+  if (isa<MmaLayoutAttr>(layout) && dim == 1)
+    return SmallVector<int64_t>{1, 2};
+  return std::nullopt;
+}
+
+Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value x, Value y) {
+  bool isFloat = isa<FloatType>(x.getType());
+  switch (kind) {
+  case ReduceKind::sum:
+    return isFloat ? Value(arith::AddFOp::create(b, loc, x, y))
+                   : Value(arith::AddIOp::create(b, loc, x, y));
+  case ReduceKind::max:
+    return isFloat ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                   : Value(arith::MaxSIOp::create(b, loc, x, y));
+  case ReduceKind::min:
+    return isFloat ? Value(arith::MinimumFOp::create(b, loc, x, y))
+                   : Value(arith::MinSIOp::create(b, loc, x, y));
+  }
+  llvm_unreachable("unknown reduction");
+}
+
+/// The value of lane `lane ^ mask`: shuffles move 32 bits, so narrower
+/// values travel widened (exactly) and come back.
+Value shuffleXor(OpBuilder &b, Location loc, Value v, int64_t mask) {
+  Type type = v.getType();
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  bool isFloat = isa<FloatType>(type);
+  Value wide = v;
+  if (type.getIntOrFloatBitWidth() < 32)
+    wide = isFloat ? Value(arith::ExtFOp::create(b, loc, f32, v))
+                   : Value(arith::ExtSIOp::create(b, loc, i32, v));
+  Value shuffled = NVVM::ShflOp::create(
+      b, loc, wide.getType(), emitI32(b, loc, -1), wide, emitI32(b, loc, mask),
+      emitI32(b, loc, 0x1f), NVVM::ShflKind::bfly, UnitAttr());
+  if (shuffled.getType() == type)
+    return shuffled;
+  return isFloat ? Value(arith::TruncFOp::create(b, loc, type, shuffled))
+                 : Value(arith::TruncIOp::create(b, loc, type, shuffled));
+}
+
+/// Reduces along one dimension: first the registers of each thread that
+/// project to one element of the result, then across the lanes that hold
+/// the other parts (butterfly shuffles, so every lane ends with the total).
+class ReducePattern : public OpConversionPattern<ReduceOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType in = op.getInput().getType(), out = op.getType();
+    DistributedLayoutAttr layout = getLayout(in);
+    int64_t dim = op.getDim();
+    std::optional<SmallVector<int64_t>> masks =
+        getReductionLaneMasks(layout, in.getShape(), dim);
+    if (!masks)
+      return op.emitOpError()
+             << "reduces across warps, which needs shared memory and is not "
+                "supported yet; reduce along a dimension within a warp";
+    SmallVector<SmallVector<int64_t>> inOffsets =
+        getRegisterOffsets(layout, in.getShape());
+    SmallVector<SmallVector<int64_t>> outOffsets =
+        getRegisterOffsets(getLayout(out), out.getShape());
+    SmallVector<Value> regs = unpackVector(rewriter, loc, adaptor.getInput());
+    SmallVector<Value> partial(outOffsets.size());
+    for (auto [r, offset] : llvm::enumerate(inOffsets)) {
+      SmallVector<int64_t> projected = offset;
+      projected.erase(projected.begin() + dim);
+      auto it = llvm::find(outOffsets, projected);
+      if (it == outOffsets.end())
+        return op.emitOpError() << "cannot place a register of the reduction";
+      Value &acc = partial[it - outOffsets.begin()];
+      acc = acc ? combine(rewriter, loc, op.getKind(), acc, regs[r]) : regs[r];
+    }
+    for (Value &acc : partial)
+      for (int64_t mask : *masks)
+        acc = combine(rewriter, loc, op.getKind(), acc,
+                      shuffleXor(rewriter, loc, acc, mask));
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, getTypeConverter()->convertType(out), partial);
+    return success();
+  }
+};
+
 } // namespace
 
 void kiln::populateHopperPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns) {
   patterns.add<AsyncLoadPattern, CreatePattern, PutEnterPattern,
                GetEnterPattern, PutExitPattern, GetExitPattern, MmaPattern,
-               MmaWaitPattern, BroadcastPattern>(converter,
-                                                 patterns.getContext());
+               MmaWaitPattern, BroadcastPattern, ReducePattern>(
+      converter, patterns.getContext());
 }

@@ -130,8 +130,12 @@ private:
                     tile::WarpSpecializeOp ws);
   LogicalResult rewriteProducer(IRRewriter &rewriter, Region &role,
                                 Value ref);
-  LogicalResult rewriteConsumer(IRRewriter &rewriter, Region &role,
-                                Value ref);
+  /// Where each tile a role took from an aref lives once lowered.
+  using BufferMap = llvm::DenseMap<Value, Value>;
+  LogicalResult rewriteConsumer(IRRewriter &rewriter, Region &role, Value ref,
+                                BufferMap &buffers);
+  LogicalResult rewriteDots(IRRewriter &rewriter, Region &role,
+                            BufferMap &buffers);
   void overlapMma(IRRewriter &rewriter, Region &role, Value ref);
 };
 
@@ -143,11 +147,13 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
   chooseDepths(kernel, creates, ws);
 
   IRRewriter rewriter(kernel.getContext());
-  for (CreateOp create : creates) {
-    Value ref = create.getRef();
-    for (Region &role : ws.getRoles()) {
-      if (role.empty() || !usesRef(role.getParentOp(), ref))
-        continue;
+  for (Region &role : ws.getRoles()) {
+    if (role.empty())
+      continue;
+    SmallVector<Value> consumed;
+    BufferMap buffers;
+    for (CreateOp create : creates) {
+      Value ref = create.getRef();
       bool puts = false, gets = false;
       role.walk([&](Operation *op) {
         if (getArefOperand(op) != ref)
@@ -158,12 +164,18 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
       if (puts && failed(rewriteProducer(rewriter, role, ref)))
         return failure();
       if (gets) {
-        if (failed(rewriteConsumer(rewriter, role, ref)))
+        if (failed(rewriteConsumer(rewriter, role, ref, buffers)))
           return failure();
-        if (mmaOverlap)
-          overlapMma(rewriter, role, ref);
+        consumed.push_back(ref);
       }
     }
+    if (consumed.empty())
+      continue;
+    if (failed(rewriteDots(rewriter, role, buffers)))
+      return failure();
+    if (mmaOverlap)
+      for (Value ref : consumed)
+        overlapMma(rewriter, role, ref);
   }
   return success();
 }
@@ -242,10 +254,11 @@ LogicalResult ArefPipelinePass::rewriteProducer(IRRewriter &rewriter,
   return failure(failed(threadCounter(rewriter, block, ref, zero, visit)));
 }
 
-/// get -> get.enter; dots on its tiles -> tile.mma + tile.mma_wait;
-/// consumed -> get.exit of the oldest slot the role holds.
+/// get -> get.enter (the tiles it returned now name the slot's buffers in
+/// `buffers`); consumed -> get.exit of the oldest slot the role holds.
 LogicalResult ArefPipelinePass::rewriteConsumer(IRRewriter &rewriter,
-                                                Region &role, Value ref) {
+                                                Region &role, Value ref,
+                                                BufferMap &buffers) {
   auto type = cast<RefType>(ref.getType());
   Block &block = role.front();
   rewriter.setInsertionPointToStart(&block);
@@ -274,8 +287,21 @@ LogicalResult ArefPipelinePass::rewriteConsumer(IRRewriter &rewriter,
     auto enter =
         GetEnterOp::create(rewriter, loc, bufferTypes, ref, slot, phase);
     held.push_back(slot);
-    // Each dot on the slot's tiles reads them from shared memory.
-    llvm::SetVector<tile::DotOp> dots;
+    for (auto [value, buffer] : llvm::zip(get.getValues(), enter.getBuffers()))
+      buffers[value] = buffer;
+    rewriter.setInsertionPointAfter(enter);
+    return increment(rewriter, loc, counter);
+  };
+  return failure(failed(threadCounter(rewriter, block, ref, zero, visit)));
+}
+
+/// Dots on aref tiles read the slots' buffers: tile.mma, then
+/// tile.mma_wait until it retires. Then the gets, now unused, go.
+LogicalResult ArefPipelinePass::rewriteDots(IRRewriter &rewriter, Region &role,
+                                            BufferMap &buffers) {
+  SmallVector<GetOp> gets;
+  role.walk([&](GetOp get) { gets.push_back(get); });
+  for (GetOp get : gets)
     for (Value v : get.getValues())
       for (Operation *user : v.getUsers()) {
         auto dot = dyn_cast<tile::DotOp>(user);
@@ -283,37 +309,29 @@ LogicalResult ArefPipelinePass::rewriteConsumer(IRRewriter &rewriter,
           return user->emitOpError()
                  << "uses a tile from an aref in registers; only tile.dot "
                     "operands can come from an aref";
-        dots.insert(dot);
       }
-    auto bufferOf = [&](Value v) -> Value {
-      for (auto [value, buffer] :
-           llvm::zip(get.getValues(), enter.getBuffers()))
-        if (value == v)
-          return buffer;
-      return {};
-    };
-    for (tile::DotOp dot : dots) {
-      Value a = bufferOf(dot.getA()), b = bufferOf(dot.getB());
-      if (!a || !b)
-        return dot.emitOpError()
-               << "takes one operand from an aref and one from registers; "
-                  "both must come from shared memory";
-      rewriter.setInsertionPoint(dot);
-      auto mma = tile::MmaOp::create(rewriter, dot.getLoc(), dot.getType(), a,
-                                     b, dot.getAcc(), dot.getTransposeA(),
-                                     dot.getTransposeB());
-      auto wait = tile::MmaWaitOp::create(rewriter, dot.getLoc(),
-                                          dot.getType(), mma.getResult(),
-                                          rewriter.getI64IntegerAttr(0));
-      rewriter.replaceOp(dot, wait.getResult());
-    }
+  SmallVector<tile::DotOp> dots;
+  role.walk([&](tile::DotOp dot) {
+    if (buffers.count(dot.getA()) || buffers.count(dot.getB()))
+      dots.push_back(dot);
+  });
+  for (tile::DotOp dot : dots) {
+    Value a = buffers.lookup(dot.getA()), b = buffers.lookup(dot.getB());
+    if (!a || !b)
+      return dot.emitOpError()
+             << "takes one operand from an aref and one from registers; "
+                "both must come from shared memory";
+    rewriter.setInsertionPoint(dot);
+    auto mma = tile::MmaOp::create(rewriter, dot.getLoc(), dot.getType(), a, b,
+                                   dot.getAcc(), dot.getTransposeA(),
+                                   dot.getTransposeB());
+    auto wait = tile::MmaWaitOp::create(rewriter, dot.getLoc(), dot.getType(),
+                                        mma.getResult(),
+                                        rewriter.getI64IntegerAttr(0));
+    rewriter.replaceOp(dot, wait.getResult());
+  }
+  for (GetOp get : gets)
     rewriter.eraseOp(get);
-    rewriter.setInsertionPointAfter(enter);
-    return increment(rewriter, loc, counter);
-  };
-  FailureOr<Value> end = threadCounter(rewriter, block, ref, zero, visit);
-  if (failed(end))
-    return failure();
   return success();
 }
 
