@@ -238,6 +238,8 @@ def cmd_gemm(args):
         b = rng.standard_normal((k, n)).astype(F32)
         want = matmul_f32_in_order(round_to(a, args.dtype),
                                    round_to(b, args.dtype))
+        if args.out_dtype != "f32":
+            want = round_to(want, args.out_dtype)
         b_arg = b if args.layout == "nn" else np.ascontiguousarray(b.T)
         results = []
         for kernel in args.kernel:
@@ -786,6 +788,8 @@ def main():
                         "all kernels must agree")
     p.add_argument("--layout", choices=["nn", "nt"], required=True)
     p.add_argument("--dtype", choices=["f16", "bf16"], required=True)
+    p.add_argument("--out-dtype", choices=["f32", "f16", "bf16"],
+                   default="f32", help="element type of C")
     p.add_argument("--extra-outputs", type=int, default=0,
                    help="C outputs after the first, each a copy of A·B")
     p.add_argument("shapes", nargs="+")
