@@ -1,0 +1,530 @@
+//===- gemm-check.cpp - check and time Kiln GEMMs on a Hopper GPU ---------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Loads a GEMM kernel that kilnc compiled (<dir>/<kernel>.cubin and .json)
+// through Kiln's runtime and, for each shape M x N x K:
+//   --check   fills A and B with random values (never zeros), poisons C with
+//             NaN, runs the kernel, and compares every element of C with
+//             cuBLAS in f32 (pedantic: no TF32) on the same values;
+//   --bench   times the kernel and cuBLAS (same dtypes, f32 accumulation)
+//             with CUDA events: warm-up, then the median of the repetitions.
+// A is M x K row-major; B is N x K (--layout nt) or K x N (--layout nn)
+// row-major; C is M x N row-major. Element types come from the metadata.
+// With --epilogue bias-silu the kernel takes a bias (N, f32) before C and
+// computes C = silu(A B + bias).
+//
+// Exit status: 0 all checks passed, 1 a check failed, 2 a usage or CUDA
+// error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/runtime/kiln.hpp"
+
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+#define CHECK_CUDA(call)                                                       \
+  do {                                                                         \
+    cudaError_t err_ = (call);                                                 \
+    if (err_ != cudaSuccess) {                                                 \
+      std::fprintf(stderr, "gemm-check: %s failed: %s (%s:%d)\n", #call,       \
+                   cudaGetErrorString(err_), __FILE__, __LINE__);              \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+
+#define CHECK_CUBLAS(call)                                                     \
+  do {                                                                         \
+    cublasStatus_t st_ = (call);                                               \
+    if (st_ != CUBLAS_STATUS_SUCCESS) {                                        \
+      std::fprintf(stderr, "gemm-check: %s failed: %d (%s:%d)\n", #call,       \
+                   int(st_), __FILE__, __LINE__);                              \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+
+struct Options {
+  std::string dir;
+  std::string kernel;
+  bool nt = true;
+  bool check = false;
+  int benchReps = 0;
+  int warmup = 5;
+  bool biasSilu = false;
+  std::vector<std::string> shapes;
+};
+
+struct Shape {
+  int64_t m, n, k;
+};
+
+/// Uniform floats in [-1, 1): splitmix64, fast enough to fill the largest
+/// benchmark operands in a fraction of a second.
+struct Random {
+  uint64_t state;
+  explicit Random(uint64_t seed) : state(seed) {}
+  float next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return float(int64_t(z >> 40) - (1 << 23)) * 0x1p-23f;
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Narrow floats on the host
+//===----------------------------------------------------------------------===//
+
+uint32_t bitsOf(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+float floatOf(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+uint16_t toBF16(float f) {
+  uint32_t u = bitsOf(f);
+  if ((u & 0x7fffffff) > 0x7f800000)
+    return 0x7fc0;
+  u += 0x7fff + ((u >> 16) & 1); // round to nearest even
+  return uint16_t(u >> 16);
+}
+
+float fromBF16(uint16_t h) { return floatOf(uint32_t(h) << 16); }
+
+uint16_t toF16(float f) {
+  uint32_t u = bitsOf(f);
+  uint32_t sign = (u >> 16) & 0x8000;
+  int32_t exp = int32_t((u >> 23) & 0xff) - 127 + 15;
+  uint32_t mant = u & 0x7fffff;
+  if (((u >> 23) & 0xff) == 0xff)
+    return uint16_t(sign | 0x7c00 | (mant ? 0x200 : 0));
+  if (exp >= 31)
+    return uint16_t(sign | 0x7c00);
+  if (exp <= 0) {
+    if (exp < -10)
+      return uint16_t(sign);
+    mant |= 0x800000;
+    int shift = 14 - exp;
+    uint32_t half = mant >> shift;
+    uint32_t rest = mant & ((1u << shift) - 1);
+    uint32_t mid = 1u << (shift - 1);
+    if (rest > mid || (rest == mid && (half & 1)))
+      ++half;
+    return uint16_t(sign | half);
+  }
+  uint32_t half = (uint32_t(exp) << 10) | (mant >> 13);
+  uint32_t rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
+    ++half;
+  return uint16_t(sign | half);
+}
+
+float fromF16(uint16_t h) {
+  uint32_t sign = uint32_t(h & 0x8000) << 16;
+  uint32_t exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  if (exp == 0) {
+    if (mant == 0)
+      return floatOf(sign);
+    float f = std::ldexp(float(mant), -24);
+    return sign ? -f : f;
+  }
+  if (exp == 31)
+    return floatOf(sign | 0x7f800000 | (mant << 13));
+  return floatOf(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+}
+
+/// One element type of the kernel: its size and conversions.
+struct DType {
+  kiln_dtype id;
+  size_t bytes;
+  cudaDataType_t cuda;
+
+  void store(void *dst, size_t i, float v) const {
+    if (bytes == 4)
+      static_cast<float *>(dst)[i] = v;
+    else
+      static_cast<uint16_t *>(dst)[i] =
+          id == KILN_DTYPE_BF16 ? toBF16(v) : toF16(v);
+  }
+  float load(const void *src, size_t i) const {
+    if (bytes == 4)
+      return static_cast<const float *>(src)[i];
+    uint16_t h = static_cast<const uint16_t *>(src)[i];
+    return id == KILN_DTYPE_BF16 ? fromBF16(h) : fromF16(h);
+  }
+  /// Relative rounding of one element of this type.
+  double epsilon() const {
+    return id == KILN_DTYPE_BF16 ? 0x1p-8 : id == KILN_DTYPE_F16 ? 0x1p-11
+                                                                 : 0x1p-23;
+  }
+};
+
+bool dtypeFrom(const std::string &name, DType &out) {
+  kiln_dtype id = kiln_dtype_from_name(name.c_str());
+  switch (id) {
+  case KILN_DTYPE_BF16:
+    out = {id, 2, CUDA_R_16BF};
+    return true;
+  case KILN_DTYPE_F16:
+    out = {id, 2, CUDA_R_16F};
+    return true;
+  case KILN_DTYPE_F32:
+    out = {id, 4, CUDA_R_32F};
+    return true;
+  default:
+    return false;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// The kernel
+//===----------------------------------------------------------------------===//
+
+std::string readFile(const std::string &path, bool &ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = bool(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Gemm {
+  kiln::Metadata meta;
+  kiln::Module module;
+  kiln::Kernel kernel;
+  DType in, out;
+};
+
+bool loadGemm(const Options &o, Gemm &g) {
+  bool ok;
+  std::string json = readFile(o.dir + "/" + o.kernel + ".json", ok);
+  if (!ok) {
+    std::fprintf(stderr, "gemm-check: cannot read %s/%s.json\n", o.dir.c_str(),
+                 o.kernel.c_str());
+    return false;
+  }
+  std::string cubin = readFile(o.dir + "/" + o.kernel + ".cubin", ok);
+  if (!ok) {
+    std::fprintf(stderr, "gemm-check: cannot read %s/%s.cubin\n",
+                 o.dir.c_str(), o.kernel.c_str());
+    return false;
+  }
+  kiln::Status s = g.meta.parse(json);
+  if (s)
+    s = g.module.load(cubin.data(), cubin.size());
+  if (s)
+    s = g.kernel.create(g.module, g.meta.desc());
+  if (!s) {
+    std::fprintf(stderr, "gemm-check: %s\n", s.message().c_str());
+    return false;
+  }
+  const kiln_kernel_desc &d = g.meta.desc();
+  size_t outParam = o.biasSilu ? 3 : 2;
+  if (d.num_params != outParam + 1 ||
+      !dtypeFrom(kiln_dtype_name(d.params[0].dtype), g.in) ||
+      !dtypeFrom(kiln_dtype_name(d.params[outParam].dtype), g.out)) {
+    std::fprintf(stderr, "gemm-check: %s is not a GEMM this check knows\n",
+                 o.kernel.c_str());
+    return false;
+  }
+  return true;
+}
+
+struct Buffers {
+  void *a = nullptr, *b = nullptr, *c = nullptr, *bias = nullptr;
+  ~Buffers() {
+    cudaFree(a);
+    cudaFree(b);
+    cudaFree(c);
+    cudaFree(bias);
+  }
+};
+
+std::vector<kiln_arg> gemmArgs(const Options &o, const Gemm &g,
+                               const Buffers &buf, Shape s) {
+  std::vector<kiln_arg> args;
+  args.push_back(kiln::arg(
+      kiln::Tensor::rowMajor(buf.a, g.in.id, {s.m, s.k})));
+  args.push_back(kiln::arg(
+      o.nt ? kiln::Tensor::rowMajor(buf.b, g.in.id, {s.n, s.k})
+           : kiln::Tensor::rowMajor(buf.b, g.in.id, {s.k, s.n})));
+  if (o.biasSilu)
+    args.push_back(
+        kiln::arg(kiln::Tensor::rowMajor(buf.bias, KILN_DTYPE_F32, {s.n})));
+  args.push_back(kiln::arg(
+      kiln::Tensor::rowMajor(buf.c, g.out.id, {s.m, s.n})));
+  return args;
+}
+
+bool launch(const Gemm &g, const std::vector<kiln_arg> &args,
+            cudaStream_t stream) {
+  kiln::Status s = kiln::Status::fromLast(kiln_kernel_launch(
+      g.kernel.get(), args.data(), args.size(), stream));
+  if (!s) {
+    std::fprintf(stderr, "gemm-check: launch failed: %s\n",
+                 s.message().c_str());
+    return false;
+  }
+  return true;
+}
+
+/// C (row-major M x N) = A (row-major M x K) x B through cuBLAS, which is
+/// column-major: C^T = B^T A^T.
+void cublasGemm(cublasHandle_t h, const Options &o, Shape s, const void *a,
+                const void *b, void *c, cudaDataType_t in, cudaDataType_t out,
+                cublasComputeType_t compute) {
+  float one = 1.0f, zero = 0.0f;
+  CHECK_CUBLAS(cublasGemmEx(h, o.nt ? CUBLAS_OP_T : CUBLAS_OP_N, CUBLAS_OP_N,
+                            int(s.n), int(s.m), int(s.k), &one, b, in,
+                            o.nt ? int(s.k) : int(s.n), a, in, int(s.k), &zero,
+                            c, out, int(s.n), compute, CUBLAS_GEMM_DEFAULT));
+}
+
+//===----------------------------------------------------------------------===//
+// Check and bench
+//===----------------------------------------------------------------------===//
+
+bool checkShape(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
+                Random &rng) {
+  auto dist = [](Random &r) { return r.next(); };
+  size_t na = s.m * s.k, nb = s.n * s.k, nc = s.m * s.n;
+  std::vector<char> ha(na * g.in.bytes), hb(nb * g.in.bytes);
+  std::vector<float> fa(na), fb(nb), bias(s.n);
+  for (size_t i = 0; i < na; ++i) {
+    g.in.store(ha.data(), i, dist(rng));
+    fa[i] = g.in.load(ha.data(), i);
+  }
+  for (size_t i = 0; i < nb; ++i) {
+    g.in.store(hb.data(), i, dist(rng));
+    fb[i] = g.in.load(hb.data(), i);
+  }
+  for (float &v : bias)
+    v = dist(rng);
+
+  Buffers buf;
+  void *a32, *b32, *c32;
+  CHECK_CUDA(cudaMalloc(&buf.a, ha.size()));
+  CHECK_CUDA(cudaMalloc(&buf.b, hb.size()));
+  CHECK_CUDA(cudaMalloc(&buf.c, nc * g.out.bytes));
+  CHECK_CUDA(cudaMalloc(&buf.bias, s.n * 4));
+  CHECK_CUDA(cudaMalloc(&a32, na * 4));
+  CHECK_CUDA(cudaMalloc(&b32, nb * 4));
+  CHECK_CUDA(cudaMalloc(&c32, nc * 4));
+  CHECK_CUDA(cudaMemcpy(buf.a, ha.data(), ha.size(), cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(buf.b, hb.data(), hb.size(), cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(buf.bias, bias.data(), s.n * 4,
+                        cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(a32, fa.data(), na * 4, cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(b32, fb.data(), nb * 4, cudaMemcpyHostToDevice));
+  // Poison: all-ones bits are NaN in every float type, so an element the
+  // kernel does not write fails the check.
+  CHECK_CUDA(cudaMemset(buf.c, 0xff, nc * g.out.bytes));
+
+  std::vector<kiln_arg> args = gemmArgs(o, g, buf, s);
+  if (!launch(g, args, nullptr))
+    return false;
+  CHECK_CUDA(cudaGetLastError());
+  CHECK_CUDA(cudaDeviceSynchronize());
+  cublasGemm(h, o, s, a32, b32, c32, CUDA_R_32F, CUDA_R_32F,
+             CUBLAS_COMPUTE_32F_PEDANTIC);
+  CHECK_CUDA(cudaDeviceSynchronize());
+
+  std::vector<char> hc(nc * g.out.bytes);
+  std::vector<float> ref(nc);
+  CHECK_CUDA(cudaMemcpy(hc.data(), buf.c, hc.size(), cudaMemcpyDeviceToHost));
+  CHECK_CUDA(cudaMemcpy(ref.data(), c32, nc * 4, cudaMemcpyDeviceToHost));
+  cudaFree(a32);
+  cudaFree(b32);
+  cudaFree(c32);
+
+  if (o.biasSilu)
+    for (int64_t i = 0; i < s.m; ++i)
+      for (int64_t j = 0; j < s.n; ++j) {
+        double x = double(ref[i * s.n + j]) + bias[j];
+        ref[i * s.n + j] = float(x / (1.0 + std::exp(-x)));
+      }
+
+  // Every element within the output type's rounding plus what a different
+  // f32 summation order over K can cost.
+  double sumSq = 0;
+  for (float r : ref)
+    sumSq += double(r) * r;
+  double rms = nc ? std::sqrt(sumSq / nc) : 0;
+  double rtol = 2 * g.out.epsilon() + (o.biasSilu ? 1e-5 : 0);
+  double atol = (4e-6 * std::sqrt(double(s.k)) + 1e-6) * std::max(rms, 1.0);
+  size_t bad = 0, firstBad = 0;
+  double maxErr = 0, errSq = 0;
+  for (size_t i = 0; i < nc; ++i) {
+    double got = g.out.load(hc.data(), i), want = ref[i];
+    double err = std::fabs(got - want);
+    if (!(err <= rtol * std::fabs(want) + atol)) {
+      if (!bad)
+        firstBad = i;
+      ++bad;
+    }
+    if (std::isfinite(err)) {
+      maxErr = std::max(maxErr, err);
+      errSq += err * err;
+    }
+  }
+  double relNorm = sumSq > 0 ? std::sqrt(errSq / sumSq) : 0;
+  if (bad) {
+    size_t row = firstBad / s.n, col = firstBad % s.n;
+    std::printf("FAIL check %s %ldx%ldx%ld: %zu of %zu elements wrong, first "
+                "C[%zu][%zu] = %g, expected %g (relative norm error %.2e)\n",
+                o.kernel.c_str(), long(s.m), long(s.n), long(s.k), bad, nc,
+                row, col, double(g.out.load(hc.data(), firstBad)),
+                double(ref[firstBad]), relNorm);
+    return false;
+  }
+  std::printf("ok check %s %ldx%ldx%ld: %zu elements, max error %.3g, "
+              "relative norm error %.2e\n",
+              o.kernel.c_str(), long(s.m), long(s.n), long(s.k), nc, maxErr,
+              relNorm);
+  return true;
+}
+
+template <typename Fn> double medianMs(int warmup, int reps, Fn run) {
+  cudaEvent_t start, stop;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&stop));
+  for (int i = 0; i < warmup; ++i)
+    run();
+  CHECK_CUDA(cudaDeviceSynchronize());
+  std::vector<float> times;
+  for (int i = 0; i < reps; ++i) {
+    CHECK_CUDA(cudaEventRecord(start));
+    run();
+    CHECK_CUDA(cudaEventRecord(stop));
+    CHECK_CUDA(cudaEventSynchronize(stop));
+    float ms;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    times.push_back(ms);
+  }
+  CHECK_CUDA(cudaGetLastError());
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+bool benchShape(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
+                Random &rng) {
+  auto dist = [](Random &r) { return r.next(); };
+  size_t na = s.m * s.k, nb = s.n * s.k, nc = s.m * s.n;
+  std::vector<char> ha(na * g.in.bytes), hb(nb * g.in.bytes);
+  for (size_t i = 0; i < na; ++i)
+    g.in.store(ha.data(), i, dist(rng));
+  for (size_t i = 0; i < nb; ++i)
+    g.in.store(hb.data(), i, dist(rng));
+  Buffers buf;
+  CHECK_CUDA(cudaMalloc(&buf.a, ha.size()));
+  CHECK_CUDA(cudaMalloc(&buf.b, hb.size()));
+  CHECK_CUDA(cudaMalloc(&buf.c, nc * g.out.bytes));
+  CHECK_CUDA(cudaMalloc(&buf.bias, s.n * 4));
+  CHECK_CUDA(cudaMemset(buf.bias, 0, s.n * 4));
+  CHECK_CUDA(cudaMemcpy(buf.a, ha.data(), ha.size(), cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(buf.b, hb.data(), hb.size(), cudaMemcpyHostToDevice));
+  std::vector<kiln_arg> args = gemmArgs(o, g, buf, s);
+  bool ok = true;
+  double kiln = medianMs(o.warmup, o.benchReps,
+                         [&] { ok = ok && launch(g, args, nullptr); });
+  if (!ok)
+    return false;
+  double cublas = medianMs(o.warmup, o.benchReps, [&] {
+    cublasGemm(h, o, s, buf.a, buf.b, buf.c, g.in.cuda, g.out.cuda,
+               CUBLAS_COMPUTE_32F);
+  });
+  double flops = 2.0 * s.m * s.n * s.k;
+  double kilnT = flops / (kiln * 1e9), cublasT = flops / (cublas * 1e9);
+  std::printf("bench %s %ldx%ldx%ld kiln %.1f TFLOP/s (%.4f ms) cublas %.1f "
+              "TFLOP/s (%.4f ms) ratio %.3f\n",
+              o.kernel.c_str(), long(s.m), long(s.n), long(s.k), kilnT, kiln,
+              cublasT, cublas, kilnT / cublasT);
+  return true;
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: gemm-check --dir DIR --kernel NAME --layout nt|nn\n"
+               "                  [--check] [--bench REPS] [--warmup N]\n"
+               "                  [--epilogue bias-silu] MxNxK...\n");
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      return i + 1 < argc ? argv[++i] : std::string();
+    };
+    if (a == "--dir")
+      o.dir = next();
+    else if (a == "--kernel")
+      o.kernel = next();
+    else if (a == "--layout")
+      o.nt = next() == "nt";
+    else if (a == "--check")
+      o.check = true;
+    else if (a == "--bench")
+      o.benchReps = std::atoi(next().c_str());
+    else if (a == "--warmup")
+      o.warmup = std::atoi(next().c_str());
+    else if (a == "--epilogue")
+      o.biasSilu = next() == "bias-silu";
+    else if (!a.empty() && a[0] != '-')
+      o.shapes.push_back(a);
+    else
+      return usage();
+  }
+  if (o.dir.empty() || o.kernel.empty() || o.shapes.empty() ||
+      (!o.check && o.benchReps <= 0))
+    return usage();
+
+  Gemm g;
+  if (!loadGemm(o, g))
+    return 2;
+  cublasHandle_t handle;
+  CHECK_CUBLAS(cublasCreate(&handle));
+  Random rng(20261127);
+  bool ok = true;
+  for (const std::string &text : o.shapes) {
+    Shape s;
+    if (std::sscanf(text.c_str(), "%ldx%ldx%ld", &s.m, &s.n, &s.k) != 3 ||
+        s.m < 1 || s.n < 1 || s.k < 1) {
+      std::fprintf(stderr, "gemm-check: bad shape '%s'\n", text.c_str());
+      return 2;
+    }
+    if (o.check)
+      ok = checkShape(o, g, handle, s, rng) && ok;
+    if (o.benchReps > 0)
+      ok = benchShape(o, g, handle, s, rng) && ok;
+  }
+  cublasDestroy(handle);
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,184 @@
+// GEMM variants for the GPU checks (test/gpu/run-gemm-checks.sh): every
+// input type and B layout with an output of the input type, and with an f32
+// output. The same program as examples/gemm.mlir, instantiated per type.
+// gemm_<in>_<layout>_<out>: A M x K; B N x K (nt) or K x N (nn); C M x N.
+
+tile.kernel @gemm_bf16_nt_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
+    %c: !tile.desc<128x256xbf16>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt = tile.load %b[%n, %k] : !tile.desc<256x64xbf16> -> tensor<256x64xbf16>
+    %d = tile.dot %at, %bt, %sum transpose_b : tensor<128x64xbf16>, tensor<256x64xbf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  %out = arith.truncf %acc : tensor<128x256xf32> to tensor<128x256xbf16>
+  tile.store %out, %c[%m, %n] : tensor<128x256xbf16>, !tile.desc<128x256xbf16>
+  tile.return
+}
+
+tile.kernel @gemm_bf16_nt_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
+    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt = tile.load %b[%n, %k] : !tile.desc<256x64xbf16> -> tensor<256x64xbf16>
+    %d = tile.dot %at, %bt, %sum transpose_b : tensor<128x64xbf16>, tensor<256x64xbf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  tile.store %acc, %c[%m, %n] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+tile.kernel @gemm_bf16_nn_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256xbf16>,
+    %c: !tile.desc<128x256xbf16>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt = tile.load %b[%k, %n] : !tile.desc<64x256xbf16> -> tensor<64x256xbf16>
+    %d = tile.dot %at, %bt, %sum : tensor<128x64xbf16>, tensor<64x256xbf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  %out = arith.truncf %acc : tensor<128x256xf32> to tensor<128x256xbf16>
+  tile.store %out, %c[%m, %n] : tensor<128x256xbf16>, !tile.desc<128x256xbf16>
+  tile.return
+}
+
+tile.kernel @gemm_bf16_nn_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256xbf16>,
+    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt = tile.load %b[%k, %n] : !tile.desc<64x256xbf16> -> tensor<64x256xbf16>
+    %d = tile.dot %at, %bt, %sum : tensor<128x64xbf16>, tensor<64x256xbf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  tile.store %acc, %c[%m, %n] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+tile.kernel @gemm_f16_nt_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+    %c: !tile.desc<128x256xf16>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%n, %k] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+    %d = tile.dot %at, %bt, %sum transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  %out = arith.truncf %acc : tensor<128x256xf32> to tensor<128x256xf16>
+  tile.store %out, %c[%m, %n] : tensor<128x256xf16>, !tile.desc<128x256xf16>
+  tile.return
+}
+
+tile.kernel @gemm_f16_nt_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%n, %k] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+    %d = tile.dot %at, %bt, %sum transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  tile.store %acc, %c[%m, %n] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+tile.kernel @gemm_f16_nn_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
+    %c: !tile.desc<128x256xf16>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%k, %n] : !tile.desc<64x256xf16> -> tensor<64x256xf16>
+    %d = tile.dot %at, %bt, %sum : tensor<128x64xf16>, tensor<64x256xf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  %out = arith.truncf %acc : tensor<128x256xf32> to tensor<128x256xf16>
+  tile.store %out, %c[%m, %n] : tensor<128x256xf16>, !tile.desc<128x256xf16>
+  tile.return
+}
+
+tile.kernel @gemm_f16_nn_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
+    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = arith.constant 128 : i32
+  %bn = arith.constant 256 : i32
+  %bk = arith.constant 64 : i32
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%k, %n] : !tile.desc<64x256xf16> -> tensor<64x256xf16>
+    %d = tile.dot %at, %bt, %sum : tensor<128x64xf16>, tensor<64x256xf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  tile.store %acc, %c[%m, %n] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}

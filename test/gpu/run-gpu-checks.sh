@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Kiln's GPU checks, in one command, on an H100/H200 with the NVIDIA driver
+# and CUDA 13 (cuBLAS, compute-sanitizer). Everything was built beforehand
+# by utils/stage-gpu.sh on a machine without a GPU; this script only runs it.
+#
+#   bash .device/run-gpu-checks.sh          # checks, sanitizers, benchmark
+#   QUICK=1 bash .device/run-gpu-checks.sh  # small shapes only, no benchmark
+#
+# 1. Correctness: every element of C against cuBLAS in f32 (pedantic), random
+#    inputs, C poisoned with NaN first; all shapes of the GEMM issue, both B
+#    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU epilogue.
+# 2. compute-sanitizer memcheck, racecheck and synccheck on two small shapes.
+# 3. Benchmark: Kiln and cuBLAS in the same run, TFLOP/s medians.
+# The log and a TSV of the benchmark go to $OUT (if set) or /tmp.
+# Exit status: 0 all passed; 1 a correctness check failed; 4 only a
+# sanitizer reported problems.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$here/bin/kiln-gemm-check
+kernels=$here/kernels
+out=${OUT:-/tmp}
+log=$out/gpu-checks.log
+tsv=$out/gemm-bench.tsv
+exec > >(tee "$log") 2>&1
+start=$SECONDS
+status=0
+sanitizer=0
+summary=()
+
+step() { # step LABEL TIMEOUT CMD...
+  local label=$1 limit=$2
+  shift 2
+  echo "=== [$((SECONDS - start))s] $label"
+  timeout -k 5 "$limit" "$@"
+  local rc=$?
+  if [ $rc = 0 ]; then summary+=("PASS  $label"); else summary+=("FAIL($rc)  $label"); fi
+  return $rc
+}
+
+echo "kiln gpu checks: $(date -u +%FT%TZ), commit $(tr '\n' ' ' < "$here/commit")"
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit --format=csv || true
+
+small="1x8x8 127x136x72 1000x1000x1000 4000x5000x3000"
+perf="4096x4096x4096 8192x8192x8192 4096x14336x4096 4096x4096x14336 512x4096x4096 16384x1024x8192 2048x2048x2048 8192x8192x1024"
+[ -n "${QUICK:-}" ] && perf=""
+
+# 1. Correctness.
+for layout in nt nn; do
+  step "check bf16 $layout -> bf16, all shapes" 240 \
+    "$bin" --dir "$kernels" --kernel gemm_bf16_${layout}_bf16 --layout $layout --check $small $perf || status=1
+  step "check f16 $layout -> f16" 120 \
+    "$bin" --dir "$kernels" --kernel gemm_f16_${layout}_f16 --layout $layout --check $small || status=1
+  step "check bf16 $layout -> f32" 120 \
+    "$bin" --dir "$kernels" --kernel gemm_bf16_${layout}_f32 --layout $layout --check 127x136x72 1000x1000x1000 || status=1
+  step "check f16 $layout -> f32" 120 \
+    "$bin" --dir "$kernels" --kernel gemm_f16_${layout}_f32 --layout $layout --check 127x136x72 1000x1000x1000 || status=1
+done
+step "check bias + SiLU epilogue" 120 \
+  "$bin" --dir "$kernels" --kernel gemm_bias_silu --layout nt --epilogue bias-silu --check 127x136x72 1000x1000x1000 || status=1
+
+# 2. compute-sanitizer on two small shapes (the ring wraps in the first).
+cs=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -n1)
+if [ -z "$cs" ]; then
+  summary+=("SKIP  compute-sanitizer (not installed)")
+else
+  for tool in memcheck racecheck synccheck; do
+    step "compute-sanitizer $tool" 120 "$cs" --tool $tool --error-exitcode 9 \
+      "$bin" --dir "$kernels" --kernel gemm_bf16_nt_bf16 --layout nt --check 256x512x1024 127x136x72 || sanitizer=1
+  done
+fi
+
+# 3. Benchmark.
+if [ -n "$perf" ]; then
+  : > "$tsv"
+  for kernel in gemm_bf16_nt_bf16 gemm_f16_nt_f16 gemm_bf16_nn_bf16; do
+    layout=${kernel#gemm_*_}; layout=${layout%%_*}
+    step "bench $kernel" 240 "$bin" --dir "$kernels" --kernel $kernel --layout $layout \
+      --bench 30 --warmup 5 $perf | tee -a "$tsv.raw" || status=1
+  done
+  grep '^bench' "$tsv.raw" | awk '{print $2"\t"$3"\t"$5"\t"$10"\t"$15}' > "$tsv"
+  rm -f "$tsv.raw"
+  echo
+  echo "kernel	shape	kiln_tflops	cublas_tflops	ratio"
+  cat "$tsv"
+  awk -F'\t' '{ l += log($5); n++; if ($5 < min || n == 1) min = $5 }
+              END { if (n) printf "geomean kiln/cublas %.3f over %d runs, lowest %.3f\n", exp(l / n), n, min }' "$tsv"
+fi
+
+echo
+echo "=== summary ($((SECONDS - start)) s)"
+printf '  %s\n' "${summary[@]}"
+if [ $status != 0 ]; then echo "gpu checks: FAILED"; exit 1; fi
+if [ $sanitizer != 0 ]; then echo "gpu checks: correct, but compute-sanitizer reported problems"; exit 4; fi
+echo "gpu checks: ALL PASSED"

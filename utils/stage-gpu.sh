@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prepares everything the GPU checks need, on a machine without a GPU:
+# builds Kiln, compiles the GPU kernels with kilnc and copies them with the
+# check programs into .device/ (ignored by git). Then, on an H100/H200 (the
+# device tool: carry ".device"), one command runs every check:
+#
+#   bash .device/run-gpu-checks.sh
+#
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash utils/configure.sh
+cmake --build build --target kilnc kiln-gemm-check
+
+stage=.device
+rm -rf "$stage"
+mkdir -p "$stage/bin" "$stage/kernels"
+build/bin/kilnc test/gpu/gemm-variants.mlir -o "$stage/kernels"
+build/bin/kilnc examples/gemm-epilogue.mlir -o "$stage/kernels"
+cp build/test/gpu/kiln-gemm-check "$stage/bin/"
+cp test/gpu/run-gpu-checks.sh "$stage/"
+git rev-parse --short HEAD > "$stage/commit" 2>/dev/null || echo unknown > "$stage/commit"
+git diff --quiet HEAD 2>/dev/null || echo "(with uncommitted changes)" >> "$stage/commit"
+du -sh "$stage"
+echo "stage-gpu: ready; on the GPU run: bash $stage/run-gpu-checks.sh"
