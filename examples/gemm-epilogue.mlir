@@ -9,12 +9,12 @@
 
 tile.kernel @gemm_bias_silu(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
                             %bias: !tile.desc<256xf32>, %c: !tile.desc<128x256xbf16>)
-    grid(%c[1] / 256, %c[0] / 128) {
+    grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xbf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xbf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32

@@ -14,12 +14,12 @@
 // bf16 A and B (N x K), bf16 C.
 tile.kernel @gemm_bf16_nt(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
                           %c: !tile.desc<128x256xbf16>)
-    grid(%c[1] / 256, %c[0] / 128) {
+    grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xbf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xbf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -40,12 +40,12 @@ tile.kernel @gemm_bf16_nt(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf1
 // f16 A and B (K x N), f32 C.
 tile.kernel @gemm_f16_nn(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
                          %c: !tile.desc<128x256xf32>)
-    grid(%c[1] / 256, %c[0] / 128) {
+    grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf32>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32

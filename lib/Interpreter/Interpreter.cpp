@@ -126,6 +126,9 @@ static int64_t ceilDivNonNegative(int64_t n, int64_t d) {
   return n <= 0 ? 0 : n / d + (n % d != 0);
 }
 
+/// Program instances the interpreter runs for a persistent kernel.
+static constexpr int64_t kPersistentPrograms = 3;
+
 Grid kiln::interp::computeGrid(tile::KernelOp kernel,
                                ArrayRef<KernelArg> args) {
   Grid grid = {1, 1, 1};
@@ -141,8 +144,15 @@ Grid kiln::interp::computeGrid(tile::KernelOp kernel,
     const KernelArg &arg = args[*extent.getArg()];
     int64_t n = extent.getDim() ? arg.tensor->shape[*extent.getDim()]
                                 : arg.scalar.i;
-    grid[d] = ceilDivNonNegative(n, *extent.getDiv());
+    grid[d] = ceilDivNonNegative(n, tile::getGridDivisor(kernel, extent));
   }
+  // A persistent kernel walks its tiles itself: launch a few CTAs along x,
+  // fewer than the tiles, as a GPU with few SMs would, so that each CTA
+  // takes several tiles.
+  if (kernel.getPersistent())
+    grid = {std::min<int64_t>(grid[0] * grid[1] * grid[2],
+                              kPersistentPrograms),
+            1, 1};
   return grid;
 }
 
@@ -564,6 +574,10 @@ Step Interpreter::executeTile(Process &p, Operation *op) {
       })
       .Case([&](tile::DimOp o) {
         return setInt32(o, get(p, o.getDesc()).global->shape[o.getIndex()]);
+      })
+      .Case([&](tile::BlockDimOp o) {
+        return setInt32(
+            o, o.getDesc().getType().getBlockShape()[o.getIndex()]);
       })
       .Case([&](tile::LoadOp o) {
         Array block = Array::zeros(o.getType());

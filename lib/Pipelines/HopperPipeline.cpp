@@ -22,11 +22,19 @@ using namespace mlir;
 
 void kiln::buildHopperPipeline(OpPassManager &pm,
                                const HopperPipelineOptions &options) {
-  // Tile level: partition into roles, pipeline the arefs.
+  // Tile level: tile shape and persistence, then partition into roles and
+  // pipeline the arefs.
+  pm.addPass(tile::createTileRetilePass(
+      {options.tileM, options.tileN, options.tileK}));
+  pm.addPass(tile::createTilePersistentPass(
+      {/*all=*/options.persistent, /*groupRows=*/8}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(tile::createTileWarpSpecializePass());
-  pm.addPass(aref::createArefPipelinePass());
+  pm.addPass(tile::createTileWarpSpecializePass(
+      {options.consumerGroups, /*producerRegisters=*/40,
+       /*consumerRegisters=*/0}));
+  pm.addPass(aref::createArefPipelinePass(
+      {options.depth, /*smemBudget=*/229376, options.mmaOverlap}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(tile::createTileAssignLayoutsPass());

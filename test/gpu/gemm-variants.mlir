@@ -4,12 +4,12 @@
 // gemm_<in>_<layout>_<out>: A M x K; B N x K (nt) or K x N (nn); C M x N.
 
 tile.kernel @gemm_bf16_nt_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
-    %c: !tile.desc<128x256xbf16>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xbf16>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xbf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xbf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -27,12 +27,12 @@ tile.kernel @gemm_bf16_nt_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x6
 }
 
 tile.kernel @gemm_bf16_nt_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf32>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xbf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -49,12 +49,12 @@ tile.kernel @gemm_bf16_nt_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64
 }
 
 tile.kernel @gemm_bf16_nn_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256xbf16>,
-    %c: !tile.desc<128x256xbf16>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xbf16>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xbf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xbf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -72,12 +72,12 @@ tile.kernel @gemm_bf16_nn_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x25
 }
 
 tile.kernel @gemm_bf16_nn_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256xbf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf32>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xbf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -94,12 +94,12 @@ tile.kernel @gemm_bf16_nn_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256
 }
 
 tile.kernel @gemm_f16_nt_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
-    %c: !tile.desc<128x256xf16>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xf16>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -117,12 +117,12 @@ tile.kernel @gemm_f16_nt_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf
 }
 
 tile.kernel @gemm_f16_nt_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf32>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -139,12 +139,12 @@ tile.kernel @gemm_f16_nt_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf
 }
 
 tile.kernel @gemm_f16_nn_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
-    %c: !tile.desc<128x256xf16>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xf16>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32
@@ -162,12 +162,12 @@ tile.kernel @gemm_f16_nn_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf
 }
 
 tile.kernel @gemm_f16_nn_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1] / 256, %c[0] / 128) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
-  %bm = arith.constant 128 : i32
-  %bn = arith.constant 256 : i32
-  %bk = arith.constant 64 : i32
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf32>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
   %c0 = arith.constant 0 : i32
   %m = arith.muli %pm, %bm : i32
   %n = arith.muli %pn, %bn : i32

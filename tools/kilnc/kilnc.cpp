@@ -75,6 +75,30 @@ cl::opt<std::string> ptxasPath(
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level (0-3)"),
                            cl::Prefix, cl::init(3), cl::cat(kilncCategory));
 
+cl::OptionCategory variantCategory(
+    "Variants (override the kernels' own attributes)");
+
+cl::opt<std::string> tileShape(
+    "tile", cl::desc("Tile shape of the dots, MxNxK (see tile-retile)"),
+    cl::value_desc("MxNxK"), cl::cat(variantCategory));
+
+cl::opt<int64_t> consumerGroups(
+    "consumer-groups",
+    cl::desc("Consumer warp groups splitting each tile's rows (1-4)"),
+    cl::init(0), cl::cat(variantCategory));
+
+cl::opt<int64_t> depth("depth", cl::desc("Aref slots (1-16)"), cl::init(0),
+                       cl::cat(variantCategory));
+
+cl::opt<bool> persistent(
+    "persistent", cl::desc("One CTA per SM walks the tiles (grouped order)"),
+    cl::init(false), cl::cat(variantCategory));
+
+cl::opt<bool> mmaOverlap(
+    "mma-overlap",
+    cl::desc("Keep one MMA in flight while releasing a slot (default on)"),
+    cl::init(true), cl::cat(variantCategory));
+
 /// Prints "kilnc: error: ..." for problems that have no source location.
 llvm::raw_ostream &error() {
   return llvm::WithColor::error(llvm::errs(), "kilnc");
@@ -87,13 +111,14 @@ llvm::raw_ostream &warning() {
 /// Everything needed to compile one module down to PTX.
 class Compiler {
 public:
-  explicit Compiler(kiln::PTXTarget target) : target(std::move(target)) {}
+  Compiler(kiln::PTXTarget target, const kiln::HopperPipelineOptions &options)
+      : target(std::move(target)) {
+    this->options.copyOptionValuesFrom(options);
+  }
 
   /// Runs Kiln's pipeline on `module` in place.
   LogicalResult lower(ModuleOp module) {
     PassManager pm(module.getContext());
-    kiln::HopperPipelineOptions options;
-    options.chip = target.chip;
     kiln::buildHopperPipeline(pm, options);
     return pm.run(module);
   }
@@ -106,11 +131,32 @@ public:
       if (std::optional<kiln::KernelMetadata> meta =
               kiln::readKernelMetadata(fn)) {
         meta->target = target.chip;
+        for (const auto &[name, value] : describeOptions())
+          meta->options.emplace_back(name, value);
         all.push_back(std::move(*meta));
         fn->removeAttr(kiln::kKernelMetadataAttrName);
       }
     });
     return all;
+  }
+
+  /// The variant options given on the command line, for the metadata.
+  std::vector<std::pair<std::string, std::string>> describeOptions() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (options.tileM)
+      out.emplace_back("tile", std::to_string(options.tileM) + "x" +
+                                   std::to_string(options.tileN) + "x" +
+                                   std::to_string(options.tileK));
+    if (options.consumerGroups)
+      out.emplace_back("consumer-groups",
+                       std::to_string(options.consumerGroups));
+    if (options.depth)
+      out.emplace_back("depth", std::to_string(options.depth));
+    if (options.persistent)
+      out.emplace_back("persistent", "true");
+    if (!options.mmaOverlap)
+      out.emplace_back("mma-overlap", "false");
+    return out;
   }
 
   std::unique_ptr<llvm::Module> translate(ModuleOp module,
@@ -144,6 +190,7 @@ public:
   }
 
   const kiln::PTXTarget target;
+  kiln::HopperPipelineOptions options;
 };
 
 LogicalResult writeFile(llvm::StringRef path, llvm::StringRef contents,
@@ -276,7 +323,7 @@ int emitPackage(ModuleOp module, Compiler &compiler) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(kilncCategory);
+  cl::HideUnrelatedOptions({&kilncCategory, &variantCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "kilnc: compiles Kiln tile programs to PTX and cubins for Hopper GPUs\n");
@@ -321,10 +368,39 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  kiln::HopperPipelineOptions options;
+  options.chip = targetChip;
+  if (!tileShape.empty()) {
+    int64_t m = 0, n = 0, k = 0;
+    char tail;
+    if (std::sscanf(tileShape.c_str(), "%ldx%ldx%ld%c", &m, &n, &k, &tail) !=
+            3 ||
+        m < 1 || n < 1 || k < 1) {
+      error() << "--tile takes MxNxK with positive extents, got '"
+              << tileShape << "'\n";
+      return 1;
+    }
+    options.tileM = m;
+    options.tileN = n;
+    options.tileK = k;
+  }
+  if (consumerGroups < 0 || consumerGroups > 4) {
+    error() << "--consumer-groups must be 1 to 4\n";
+    return 1;
+  }
+  if (depth < 0 || depth > 16) {
+    error() << "--depth must be 1 to 16\n";
+    return 1;
+  }
+  options.consumerGroups = consumerGroups;
+  options.depth = depth;
+  options.persistent = persistent;
+  options.mmaOverlap = mmaOverlap;
+
   kiln::PTXTarget target;
   target.chip = targetChip;
   target.optLevel = optLevel;
-  Compiler compiler(target);
+  Compiler compiler(target, options);
   if (emitKind == EmitKind::All)
     return emitPackage(*module, compiler);
   return emitSingle(*module, compiler);

@@ -19,6 +19,31 @@ struct HopperPipelineOptions
   Option<std::string> chip{*this, "chip",
                            llvm::cl::desc("Target GPU (only sm_90a)"),
                            llvm::cl::init("sm_90a")};
+  Option<int64_t> tileM{*this, "tile-m",
+                        llvm::cl::desc("Tile rows M (0: as written)"),
+                        llvm::cl::init(0)};
+  Option<int64_t> tileN{*this, "tile-n",
+                        llvm::cl::desc("Tile columns N (0: as written)"),
+                        llvm::cl::init(0)};
+  Option<int64_t> tileK{*this, "tile-k",
+                        llvm::cl::desc("Tile depth K (0: as written)"),
+                        llvm::cl::init(0)};
+  Option<int64_t> consumerGroups{
+      *this, "consumer-groups",
+      llvm::cl::desc("Consumer warp groups (0: the kernel's, else 2)"),
+      llvm::cl::init(0)};
+  Option<int64_t> depth{
+      *this, "depth",
+      llvm::cl::desc("Aref slots (0: the kernel's, else what fits)"),
+      llvm::cl::init(0)};
+  Option<bool> persistent{
+      *this, "persistent",
+      llvm::cl::desc("Make every kernel persistent (one CTA per SM)"),
+      llvm::cl::init(false)};
+  Option<bool> mmaOverlap{
+      *this, "mma-overlap",
+      llvm::cl::desc("Keep one MMA in flight while releasing a slot"),
+      llvm::cl::init(true)};
 };
 
 /// Adds the pipeline that takes tile programs to LLVM-dialect kernels ready

@@ -138,8 +138,20 @@ FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
       b.getNamedAttr("smem", b.getI64IntegerAttr(smemBytes)),
       b.getNamedAttr("params", b.getArrayAttr(paramMeta)),
   };
-  if (std::optional<ArrayAttr> grid = kernel.getGrid())
-    kernelMeta.push_back(b.getNamedAttr("grid", *grid));
+  if (std::optional<ArrayAttr> grid = kernel.getGrid()) {
+    // The launcher divides by a number: resolve "the tensor's tiles".
+    SmallVector<Attribute> resolved;
+    for (Attribute a : *grid) {
+      auto e = cast<GridExtentAttr>(a);
+      if (!e.isConstant() && !e.getDiv())
+        e = GridExtentAttr::get(ctx, e.getArg(), e.getDim(),
+                                getGridDivisor(kernel, e), std::nullopt);
+      resolved.push_back(e);
+    }
+    kernelMeta.push_back(b.getNamedAttr("grid", b.getArrayAttr(resolved)));
+  }
+  if (kernel.getPersistent())
+    kernelMeta.push_back(b.getNamedAttr("persistent", b.getUnitAttr()));
 
   auto fnType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
                                             paramTypes);

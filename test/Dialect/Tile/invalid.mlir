@@ -558,7 +558,7 @@ tile.kernel @blocked_rank(%x: f32) {
 
 // -----
 
-// expected-error @+1 {{a grid extent is a constant or an argument divided by a tile size}}
+// expected-error @+1 {{a grid extent is a constant, a tensor's tiles along a dimension, or an argument divided by a tile size}}
 tile.kernel @extent_attr() attributes {e = #tile.extent<arg = 1>} { tile.return }
 
 // -----
@@ -625,3 +625,21 @@ tile.kernel @groups5() attributes {consumer_groups = 5} { tile.return }
 
 // expected-error @+1 {{depth must be 1 to 16, got 0}}
 tile.kernel @depth0() attributes {depth = 0} { tile.return }
+
+// -----
+
+// expected-error @+1 {{tile_shape needs three extents (M, N, K), each positive or 0 to keep it}}
+tile.kernel @tile_shape() attributes {tile_shape = array<i64: 64, 128>} { tile.return }
+
+// -----
+
+tile.kernel @block_dim_range(%a: !tile.desc<128x64xf16>) {
+  // expected-error @+1 {{dimension 2 is out of range for a rank-2 tensor}}
+  %k = tile.block_dim %a, 2 : !tile.desc<128x64xf16>
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{a grid extent is a constant, a tensor's tiles along a dimension, or an argument divided by a tile size}}
+tile.kernel @grid_scalar_without_div(%n: i32) grid(%n) { tile.return }

@@ -29,10 +29,20 @@ tile.kernel @scale(%x: !tile.desc<1024xf32>, %y: !tile.desc<1024xf32>,
 // -----
 
 // CHECK-LABEL: tile.kernel @grid_forms
-// CHECK-SAME: grid(%{{.*}}[1] / 256, %{{.*}} / 128, 2)
-// CHECK-SAME: attributes {num_warps = 8 : i64}
+// CHECK-SAME: grid(%{{.*}}[1] / 256, %{{.*}} / 128, %{{.*}}[0])
+// CHECK-SAME: attributes {consumer_groups = 1 : i64, depth = 3 : i64, num_warps = 8 : i64, persistent, tile_shape = array<i64: 64, 128, 0>}
 tile.kernel @grid_forms(%c: !tile.desc<128x256xf32>, %rows: i32)
-    grid(%c[1] / 256, %rows / 128, 2) attributes {num_warps = 8} {
+    grid(%c[1] / 256, %rows / 128, %c[0])
+    attributes {num_warps = 8, consumer_groups = 1, depth = 3, persistent,
+                tile_shape = array<i64: 64, 128, 0>} {
+  tile.return
+}
+
+// -----
+
+// CHECK-LABEL: tile.kernel @constant_grid
+// CHECK-SAME: grid(2)
+tile.kernel @constant_grid() grid(2) {
   tile.return
 }
 
@@ -50,10 +60,27 @@ tile.kernel @no_grid() {
 // CHECK: program_id x
 // CHECK: num_programs y
 // CHECK: dim %{{.*}}, 1 : !tile.desc<128x64xf16>
+// CHECK: block_dim %{{.*}}, 1 : !tile.desc<128x64xf16>
 tile.kernel @program_ids(%a: !tile.desc<128x64xf16>) {
   %pid = tile.program_id x
   %n = tile.num_programs y
   %k = tile.dim %a, 1 : !tile.desc<128x64xf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
+  tile.return
+}
+
+// -----
+
+// tile.block_dim folds to the block extent.
+// RUN: kiln-opt %s -split-input-file -canonicalize | FileCheck %s --check-prefix=FOLD
+// FOLD-LABEL: tile.kernel @block_dim_folds
+// FOLD: %[[C:.*]] = arith.constant 64 : i32
+// FOLD: splat %[[C]]
+tile.kernel @block_dim_folds(%a: !tile.desc<128x64xf16>, %o: !tile.desc<16xi32>,
+                             %i: i32) {
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
+  %s = tile.splat %bk : tensor<16xi32>
+  tile.store %s, %o[%i] : tensor<16xi32>, !tile.desc<16xi32>
   tile.return
 }
 

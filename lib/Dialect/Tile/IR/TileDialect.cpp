@@ -40,6 +40,13 @@ void TileDialect::initialize() {
       >();
 }
 
+Operation *TileDialect::materializeConstant(OpBuilder &builder,
+                                            Attribute value, Type type,
+                                            Location loc) {
+  // Folds give integers (tile.block_dim); arith holds constants.
+  return arith::ConstantOp::materialize(builder, value, type, loc);
+}
+
 DistributedLayoutAttr kiln::tile::getLayout(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
@@ -147,13 +154,14 @@ GridExtentAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << *constant;
     return success();
   }
-  if (!arg || !div)
-    return emitError() << "a grid extent is a constant or an argument divided "
-                          "by a tile size";
+  if (!arg || (!div && !dim))
+    return emitError() << "a grid extent is a constant, a tensor's tiles "
+                          "along a dimension, or an argument divided by a "
+                          "tile size";
   if (*arg < 0 || (dim && *dim < 0))
     return emitError() << "grid extent argument and dimension must be "
                           "non-negative";
-  if (*div < 1)
+  if (div && *div < 1)
     return emitError() << "grid extent tile size must be positive, got "
                        << *div;
   return success();

@@ -65,12 +65,16 @@ static ParseResult parseGridExtent(OpAsmParser &parser,
       return failure();
     dim = d;
   }
-  int64_t div;
-  if (parser.parseSlash() || parser.parseInteger(div))
-    return failure();
+  std::optional<int64_t> div;
+  if (succeeded(parser.parseOptionalSlash())) {
+    int64_t d;
+    if (parser.parseInteger(d))
+      return failure();
+    div = d;
+  }
   extent = GridExtentAttr::getChecked(
-      [&] { return parser.emitError(loc); }, ctx, argIndex, dim,
-      std::optional<int64_t>(div), std::optional<int64_t>());
+      [&] { return parser.emitError(loc); }, ctx, argIndex, dim, div,
+      std::optional<int64_t>());
   return success(static_cast<bool>(extent));
 }
 
@@ -138,7 +142,8 @@ void KernelOp::print(OpAsmPrinter &p) {
       p.printOperand(getBody().getArgument(*e.getArg()));
       if (e.getDim())
         p << '[' << *e.getDim() << ']';
-      p << " / " << *e.getDiv();
+      if (e.getDiv())
+        p << " / " << *e.getDiv();
     });
     p << ')';
   }
@@ -200,6 +205,12 @@ LogicalResult KernelOp::verify() {
     if (*groups < 1 || *groups > 4)
       return emitOpError() << "consumer_groups must be 1 to 4, got "
                            << *groups;
+  if (std::optional<ArrayRef<int64_t>> shape = getTileShape())
+    if (shape->size() != 3 || llvm::any_of(*shape, [](int64_t d) {
+          return d < 0;
+        }))
+      return emitOpError() << "tile_shape needs three extents (M, N, K), each "
+                              "positive or 0 to keep it";
   if (std::optional<int64_t> depth = getDepth())
     if (*depth < 1 || *depth > 16)
       return emitOpError() << "depth must be 1 to 16, got " << *depth;
@@ -214,9 +225,31 @@ LogicalResult KernelOp::verifyRegions() {
   return success();
 }
 
+int64_t kiln::tile::getGridDivisor(KernelOp kernel, GridExtentAttr extent) {
+  if (std::optional<int64_t> div = extent.getDiv())
+    return *div;
+  auto desc =
+      cast<DescType>(kernel.getFunctionType().getInput(*extent.getArg()));
+  return desc.getBlockShape()[*extent.getDim()];
+}
+
 //===----------------------------------------------------------------------===//
 // Memory
 //===----------------------------------------------------------------------===//
+
+LogicalResult BlockDimOp::verify() {
+  int64_t rank = getDesc().getType().getRank();
+  auto index = static_cast<int64_t>(getIndex());
+  if (index < 0 || index >= rank)
+    return emitOpError() << "dimension " << index
+                         << " is out of range for a rank-" << rank << " tensor";
+  return success();
+}
+
+OpFoldResult BlockDimOp::fold(FoldAdaptor) {
+  return IntegerAttr::get(IntegerType::get(getContext(), 32),
+                          getDesc().getType().getBlockShape()[getIndex()]);
+}
 
 LogicalResult DimOp::verify() {
   int64_t rank = getDesc().getType().getRank();

@@ -38,11 +38,12 @@ def Tile_GridExtentAttr : Tile_Attr<"GridExtent", "extent"> {
 
     - a constant: `#tile.extent<value = 1>`;
     - tiles over a tensor dimension, `ceil(extent(arg, dim) / div)`:
-      `#tile.extent<arg = 2, dim = 1, div = 256>`;
+      `#tile.extent<arg = 2, dim = 1, div = 256>`; without `div`, the
+      descriptor's block extent along `dim`: `#tile.extent<arg = 2, dim = 1>`;
     - tiles over a scalar argument, `ceil(arg / div)`:
       `#tile.extent<arg = 3, div = 128>`.
 
-    In a `tile.kernel` header these print as `1`, `%c[1] / 256` and
+    In a `tile.kernel` header these print as `1`, `%c[1] / 256`, `%c[1]` and
     `%n / 128`.
   }];
   let parameters = (ins

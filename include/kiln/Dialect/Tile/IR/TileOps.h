@@ -19,4 +19,10 @@
 #define GET_OP_CLASSES
 #include "kiln/Dialect/Tile/IR/TileOps.h.inc"
 
+namespace kiln::tile {
+/// The tile size a grid extent divides by: its `div`, or the block extent of
+/// its tensor along its dimension.
+int64_t getGridDivisor(KernelOp kernel, GridExtentAttr extent);
+} // namespace kiln::tile
+
 #endif // KILN_DIALECT_TILE_IR_TILEOPS_H

@@ -33,15 +33,16 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     Arguments are global tensors (`!tile.desc`) and scalars (integers and
     floats); a kernel returns nothing. The optional `grid(...)` clause says how
     the launcher computes the grid from the arguments: each entry is a
-    constant, `%desc[d] / T` (the number of T-sized tiles along dimension `d`
-    of a tensor, rounded up) or `%scalar / T`. Without it the grid is one
-    program.
+    constant, `%desc[d]` (the number of the descriptor's tiles along
+    dimension `d`, rounded up), `%desc[d] / T` (T-sized tiles) or
+    `%scalar / T`. Without it the grid is one program.
 
     `num_warps` sets how many warps run a kernel that is not warp-specialized
     (default 4). Compile options for the warp-specialized path may be set per
     kernel (a `kilnc` flag of the same name overrides them):
     `consumer_groups` (consumer warp groups splitting the tile's rows),
-    `depth` (aref slots), `persistent` (one CTA per SM walking the tiles).
+    `depth` (aref slots), `persistent` (one CTA per SM walking the tiles),
+    `tile_shape` (M, N and K of the dots, see `tile-retile`).
 
     Example:
 
@@ -68,7 +69,8 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        OptionalAttr<I64Attr>:$num_warps,
                        OptionalAttr<I64Attr>:$consumer_groups,
                        OptionalAttr<I64Attr>:$depth,
-                       UnitAttr:$persistent);
+                       UnitAttr:$persistent,
+                       OptionalAttr<DenseI64ArrayAttr>:$tile_shape);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -133,6 +135,27 @@ def Tile_NumProgramsOp : Tile_Op<"num_programs", [Pure]> {
   let arguments = (ins Tile_GridDim:$dim);
   let results = (outs I32:$result);
   let assemblyFormat = "$dim attr-dict";
+}
+
+def Tile_BlockDimOp : Tile_Op<"block_dim", [Pure]> {
+  let summary = "Extent of a descriptor's tiles along one dimension";
+  let description = [{
+    A compile-time constant: the block shape of the descriptor's type along
+    `index`. Tile programs that compute offsets and loop steps from it, not
+    from literal constants, can be built with other tile shapes
+    (`tile-retile`, `kilnc --tile`).
+
+    Example:
+
+    ```mlir
+    %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
+    ```
+  }];
+  let arguments = (ins Tile_DescType:$desc, I64Attr:$index);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$desc `,` $index attr-dict `:` qualified(type($desc))";
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Tile_DimOp : Tile_Op<"dim", [Pure]> {

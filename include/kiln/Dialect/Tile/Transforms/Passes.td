@@ -35,6 +35,89 @@ def TileAssignLayoutsPass : Pass<"tile-assign-layouts", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kiln::tile::TileDialect"];
 }
 
+def TilePersistentPass : Pass<"tile-persistent", "::mlir::ModuleOp"> {
+  let summary = "Makes kernels persistent: one CTA per SM walks the tiles";
+  let description = [{
+    For each kernel marked `persistent` (or every kernel with `all`), wraps
+    the body in a loop over the tiles of its grid: the launcher starts at
+    most one CTA per SM, CTA c takes tiles c, c + nctaid, ... in a grouped
+    order (`group-rows` rows of tiles at a time, down their columns, so that
+    consecutive tiles share rows of A and columns of B in L2), and the
+    body's `tile.program_id`/`tile.num_programs` become the tile's
+    coordinates and the grid's extents. After partitioning, the producer
+    loads the next tile while the consumers store the current one.
+
+    Before:
+
+    ```mlir
+    tile.kernel @k(...) grid(%c[1], %c[0]) attributes {persistent} {
+      %pn = tile.program_id x
+      %pm = tile.program_id y
+      ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    tile.kernel @k(...) grid(%c[1], %c[0]) attributes {persistent} {
+      %gx = ... ceil(tile.dim %c, 1 / 256) ...
+      %gy = ...
+      %first = tile.program_id x
+      %step = tile.num_programs x
+      scf.for %t = %first to %tiles step %step : i32 {
+        %pm = ... grouped row of tile %t
+        %pn = ... grouped column of tile %t
+        ...
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"all", "all", "bool", /*default=*/"false",
+           "Make every kernel persistent, not only those marked">,
+    Option<"groupRows", "group-rows", "int64_t", /*default=*/"8",
+           "Rows of tiles a group walks before moving on">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def TileRetilePass : Pass<"tile-retile", "::mlir::ModuleOp"> {
+  let summary = "Rebuilds a tile program for another tile shape";
+  let description = [{
+    Changes the tile shape of a kernel with one family of `tile.dot`s: the
+    M, N and K extents of the dots, and every tile extent tied to them
+    (through element-wise ops, loads and stores, broadcasts, reductions and
+    loop-carried values), become `m`, `n` and `k`; the descriptors' block
+    shapes follow. Offsets and steps written with `tile.block_dim` and grid
+    rules written as `%desc[d]` follow too; literal constants do not, so the
+    pass refuses a kernel whose loads and stores are offset by a literal
+    equal to a tile extent it changes. A kernel's `tile_shape` attribute
+    applies where the options are 0.
+
+    Before (`m=64 n=128 k=64`):
+
+    ```mlir
+    %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
+    %t = tile.load %a[%m, %k] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+    ```
+
+    After:
+
+    ```mlir
+    %bk = tile.block_dim %a, 1 : !tile.desc<64x64xf16>
+    %t = tile.load %a[%m, %k] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+    ```
+  }];
+  let options = [
+    Option<"m", "m", "int64_t", /*default=*/"0", "Tile rows (M)">,
+    Option<"n", "n", "int64_t", /*default=*/"0", "Tile columns (N)">,
+    Option<"k", "k", "int64_t", /*default=*/"0", "Tile depth (K)">,
+  ];
+  let dependentDialects = ["::kiln::tile::TileDialect"];
+}
+
 def TileWarpSpecializePass
     : Pass<"tile-warp-specialize", "::mlir::ModuleOp"> {
   let summary = "Splits a tile program into a TMA producer and MMA consumers";

@@ -1,0 +1,92 @@
+// RUN: kiln-opt %s -split-input-file -tile-retile="m=64 n=128 k=32" -verify-diagnostics | FileCheck %s
+
+// Every tile extent tied to the dot's M, N and K follows: descriptors,
+// loads, the accumulator and its constant, the loop-carried value, the
+// conversion and the store. block_dim reads the new block shapes.
+// CHECK-LABEL: tile.kernel @gemm
+// CHECK-SAME: (%[[A:.*]]: !tile.desc<64x32xf16>, %[[B:.*]]: !tile.desc<128x32xf16>, %[[C:.*]]: !tile.desc<64x128xbf16>)
+// CHECK-SAME: grid(%[[C]][1], %[[C]][0])
+// CHECK: block_dim %[[A]], 0 : !tile.desc<64x32xf16>
+// CHECK: arith.constant dense<0.000000e+00> : tensor<64x128xf32>
+// CHECK: scf.for {{.*}} -> (tensor<64x128xf32>)
+// CHECK: tile.load %[[A]]{{.*}} -> tensor<64x32xf16>
+// CHECK: tile.load %[[B]]{{.*}} -> tensor<128x32xf16>
+// CHECK: tile.dot {{.*}} : tensor<64x32xf16>, tensor<128x32xf16> -> tensor<64x128xf32>
+// CHECK: arith.truncf {{.*}} to tensor<64x128xbf16>
+// CHECK: store {{.*}} : tensor<64x128xbf16>, !tile.desc<64x128xbf16>
+tile.kernel @gemm(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                  %c: !tile.desc<128x256xbf16>) grid(%c[1], %c[0]) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xbf16>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x64xf16>
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%n, %k] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+    %d = tile.dot %at, %bt, %sum transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  %out = arith.truncf %acc : tensor<128x256xf32> to tensor<128x256xbf16>
+  tile.store %out, %c[%m, %n] : tensor<128x256xbf16>, !tile.desc<128x256xbf16>
+  tile.return
+}
+
+// -----
+
+// The bias row follows N through the broadcast.
+// CHECK-LABEL: tile.kernel @bias
+// CHECK: {{(tile.)?}}load {{.*}} -> tensor<128xf32>
+// CHECK: {{(tile.)?}}broadcast {{.*}} : tensor<128xf32> -> tensor<64x128xf32>
+tile.kernel @bias(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                  %bias: !tile.desc<256xf32>, %c: !tile.desc<128x256xf32>, %i: i32) {
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  %row = tile.load %bias[%i] : !tile.desc<256xf32> -> tensor<256xf32>
+  %rows = tile.broadcast %row dims [0] : tensor<256xf32> -> tensor<128x256xf32>
+  %x = arith.addf %d, %rows : tensor<128x256xf32>
+  tile.store %x, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @literal(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                     %c: !tile.desc<128x256xf32>, %pm: i32) {
+  %c128 = arith.constant 128 : i32
+  %m = arith.muli %pm, %c128 : i32
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  // expected-error @+1 {{is offset by a literal multiple of 128, a tile extent retiling changes; compute the offset with tile.block_dim}}
+  %at = tile.load %a[%m, %m] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%m, %m] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{divides its grid by 256, a tile extent retiling changes; write the grid as %desc[dim] so that it follows the tile}}
+tile.kernel @literal_grid(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                          %c: !tile.desc<128x256xf32>, %i: i32) grid(%c[1] / 256) {
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{has no tile.dot, so it has no M, N and K to retile}}
+tile.kernel @no_dot(%x: !tile.desc<64xf32>) {
+  tile.return
+}
