@@ -16,6 +16,17 @@ rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/kernels"
 build/bin/kilnc test/gpu/gemm-variants.mlir -o "$stage/kernels"
 build/bin/kilnc examples/gemm-epilogue.mlir -o "$stage/kernels"
+# Tile-shape and persistence variants of the same programs, for the
+# benchmark to find the best per shape (what kiln::gemm would dispatch).
+while read -r name flags; do
+  build/bin/kilnc test/gpu/gemm-variants.mlir $flags -o "$stage/variants/$name"
+done <<'VARIANTS'
+t128x256 --tile=128x256x64
+t128x256p --tile=128x256x64 --persistent
+t128x128p --tile=128x128x64 --persistent
+t256x128p --tile=256x128x64 --persistent
+t128x128 --tile=128x128x64
+VARIANTS
 cp build/test/gpu/kiln-gemm-check "$stage/bin/"
 cp test/gpu/run-gpu-checks.sh "$stage/"
 git rev-parse --short HEAD > "$stage/commit" 2>/dev/null || echo unknown > "$stage/commit"

@@ -4,8 +4,9 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Loads a GEMM kernel that kilnc compiled (<dir>/<kernel>.cubin and .json)
-// through Kiln's runtime and, for each shape M x N x K:
+// Loads GEMM kernels that kilnc compiled (<dir>/<name>.cubin and .json,
+// given as --kernel <dir>/<name>) through Kiln's runtime and, for each shape
+// M x N x K, with one set of inputs shared by all of them:
 //   --check   fills A and B with random values (never zeros), poisons C with
 //             NaN, runs the kernel, and compares every element of C with
 //             cuBLAS in f32 (pedantic: no TF32) on the same values;
@@ -59,8 +60,8 @@ namespace {
   } while (0)
 
 struct Options {
-  std::string dir;
-  std::string kernel;
+  /// Kernels as <dir>/<name>: <dir>/<name>.cubin and .json.
+  std::vector<std::string> kernels;
   bool nt = true;
   bool check = false;
   int benchReps = 0;
@@ -211,24 +212,24 @@ std::string readFile(const std::string &path, bool &ok) {
 }
 
 struct Gemm {
+  std::string path;
   kiln::Metadata meta;
   kiln::Module module;
   kiln::Kernel kernel;
   DType in, out;
 };
 
-bool loadGemm(const Options &o, Gemm &g) {
+bool loadGemm(const Options &o, const std::string &path, Gemm &g) {
+  g.path = path;
   bool ok;
-  std::string json = readFile(o.dir + "/" + o.kernel + ".json", ok);
+  std::string json = readFile(path + ".json", ok);
   if (!ok) {
-    std::fprintf(stderr, "gemm-check: cannot read %s/%s.json\n", o.dir.c_str(),
-                 o.kernel.c_str());
+    std::fprintf(stderr, "gemm-check: cannot read %s.json\n", path.c_str());
     return false;
   }
-  std::string cubin = readFile(o.dir + "/" + o.kernel + ".cubin", ok);
+  std::string cubin = readFile(path + ".cubin", ok);
   if (!ok) {
-    std::fprintf(stderr, "gemm-check: cannot read %s/%s.cubin\n",
-                 o.dir.c_str(), o.kernel.c_str());
+    std::fprintf(stderr, "gemm-check: cannot read %s.cubin\n", path.c_str());
     return false;
   }
   kiln::Status s = g.meta.parse(json);
@@ -246,7 +247,7 @@ bool loadGemm(const Options &o, Gemm &g) {
       !dtypeFrom(kiln_dtype_name(d.params[0].dtype), g.in) ||
       !dtypeFrom(kiln_dtype_name(d.params[outParam].dtype), g.out)) {
     std::fprintf(stderr, "gemm-check: %s is not a GEMM this check knows\n",
-                 o.kernel.c_str());
+                 path.c_str());
     return false;
   }
   return true;
@@ -306,65 +307,85 @@ void cublasGemm(cublasHandle_t h, const Options &o, Shape s, const void *a,
 // Check and bench
 //===----------------------------------------------------------------------===//
 
-bool checkShape(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
-                Random &rng) {
-  auto dist = [](Random &r) { return r.next(); };
-  size_t na = s.m * s.k, nb = s.n * s.k, nc = s.m * s.n;
-  std::vector<char> ha(na * g.in.bytes), hb(nb * g.in.bytes);
-  std::vector<float> fa(na), fb(nb), bias(s.n);
+/// A shape's inputs, made once and shared by every kernel and cuBLAS.
+struct Inputs {
+  Buffers buf;
+  std::vector<float> a32, b32, bias;
+};
+
+void makeInputs(const DType &in, Shape s, Random &rng, Inputs &x) {
+  size_t na = s.m * s.k, nb = s.n * s.k;
+  std::vector<char> ha(na * in.bytes), hb(nb * in.bytes);
+  x.a32.resize(na);
+  x.b32.resize(nb);
+  x.bias.resize(s.n);
   for (size_t i = 0; i < na; ++i) {
-    g.in.store(ha.data(), i, dist(rng));
-    fa[i] = g.in.load(ha.data(), i);
+    in.store(ha.data(), i, rng.next());
+    x.a32[i] = in.load(ha.data(), i);
   }
   for (size_t i = 0; i < nb; ++i) {
-    g.in.store(hb.data(), i, dist(rng));
-    fb[i] = g.in.load(hb.data(), i);
+    in.store(hb.data(), i, rng.next());
+    x.b32[i] = in.load(hb.data(), i);
   }
-  for (float &v : bias)
-    v = dist(rng);
-
-  Buffers buf;
-  void *a32, *b32, *c32;
-  CHECK_CUDA(cudaMalloc(&buf.a, ha.size()));
-  CHECK_CUDA(cudaMalloc(&buf.b, hb.size()));
-  CHECK_CUDA(cudaMalloc(&buf.c, nc * g.out.bytes));
-  CHECK_CUDA(cudaMalloc(&buf.bias, s.n * 4));
-  CHECK_CUDA(cudaMalloc(&a32, na * 4));
-  CHECK_CUDA(cudaMalloc(&b32, nb * 4));
-  CHECK_CUDA(cudaMalloc(&c32, nc * 4));
-  CHECK_CUDA(cudaMemcpy(buf.a, ha.data(), ha.size(), cudaMemcpyHostToDevice));
-  CHECK_CUDA(cudaMemcpy(buf.b, hb.data(), hb.size(), cudaMemcpyHostToDevice));
-  CHECK_CUDA(cudaMemcpy(buf.bias, bias.data(), s.n * 4,
+  for (float &v : x.bias)
+    v = rng.next();
+  CHECK_CUDA(cudaMalloc(&x.buf.a, ha.size()));
+  CHECK_CUDA(cudaMalloc(&x.buf.b, hb.size()));
+  CHECK_CUDA(cudaMalloc(&x.buf.bias, s.n * 4));
+  CHECK_CUDA(cudaMemcpy(x.buf.a, ha.data(), ha.size(), cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(x.buf.b, hb.data(), hb.size(), cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(x.buf.bias, x.bias.data(), s.n * 4,
                         cudaMemcpyHostToDevice));
-  CHECK_CUDA(cudaMemcpy(a32, fa.data(), na * 4, cudaMemcpyHostToDevice));
-  CHECK_CUDA(cudaMemcpy(b32, fb.data(), nb * 4, cudaMemcpyHostToDevice));
-  // Poison: all-ones bits are NaN in every float type, so an element the
-  // kernel does not write fails the check.
-  CHECK_CUDA(cudaMemset(buf.c, 0xff, nc * g.out.bytes));
+}
 
-  std::vector<kiln_arg> args = gemmArgs(o, g, buf, s);
-  if (!launch(g, args, nullptr))
-    return false;
-  CHECK_CUDA(cudaGetLastError());
-  CHECK_CUDA(cudaDeviceSynchronize());
+/// C in f32 through cuBLAS without TF32, from the same (rounded) inputs;
+/// with the epilogue applied in double.
+std::vector<float> reference(const Options &o, cublasHandle_t h, Shape s,
+                             const Inputs &x) {
+  size_t nc = s.m * s.n;
+  void *a32, *b32, *c32;
+  CHECK_CUDA(cudaMalloc(&a32, x.a32.size() * 4));
+  CHECK_CUDA(cudaMalloc(&b32, x.b32.size() * 4));
+  CHECK_CUDA(cudaMalloc(&c32, nc * 4));
+  CHECK_CUDA(cudaMemcpy(a32, x.a32.data(), x.a32.size() * 4,
+                        cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(b32, x.b32.data(), x.b32.size() * 4,
+                        cudaMemcpyHostToDevice));
+  CHECK_CUBLAS(cublasSetMathMode(h, CUBLAS_PEDANTIC_MATH));
   cublasGemm(h, o, s, a32, b32, c32, CUDA_R_32F, CUDA_R_32F,
              CUBLAS_COMPUTE_32F_PEDANTIC);
-  CHECK_CUDA(cudaDeviceSynchronize());
-
-  std::vector<char> hc(nc * g.out.bytes);
+  CHECK_CUBLAS(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH));
   std::vector<float> ref(nc);
-  CHECK_CUDA(cudaMemcpy(hc.data(), buf.c, hc.size(), cudaMemcpyDeviceToHost));
   CHECK_CUDA(cudaMemcpy(ref.data(), c32, nc * 4, cudaMemcpyDeviceToHost));
   cudaFree(a32);
   cudaFree(b32);
   cudaFree(c32);
-
   if (o.biasSilu)
     for (int64_t i = 0; i < s.m; ++i)
       for (int64_t j = 0; j < s.n; ++j) {
-        double x = double(ref[i * s.n + j]) + bias[j];
-        ref[i * s.n + j] = float(x / (1.0 + std::exp(-x)));
+        double v = double(ref[i * s.n + j]) + x.bias[j];
+        ref[i * s.n + j] = float(v / (1.0 + std::exp(-v)));
       }
+  return ref;
+}
+
+bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
+                 const std::vector<float> &ref) {
+  size_t nc = s.m * s.n;
+  CHECK_CUDA(cudaMalloc(&x.buf.c, nc * g.out.bytes));
+  // Poison: all-ones bits are NaN in every float type, so an element the
+  // kernel does not write fails the check.
+  CHECK_CUDA(cudaMemset(x.buf.c, 0xff, nc * g.out.bytes));
+  std::vector<kiln_arg> args = gemmArgs(o, g, x.buf, s);
+  bool launched = launch(g, args, nullptr);
+  CHECK_CUDA(cudaGetLastError());
+  CHECK_CUDA(cudaDeviceSynchronize());
+  std::vector<char> hc(nc * g.out.bytes);
+  CHECK_CUDA(cudaMemcpy(hc.data(), x.buf.c, hc.size(), cudaMemcpyDeviceToHost));
+  cudaFree(x.buf.c);
+  x.buf.c = nullptr;
+  if (!launched)
+    return false;
 
   // Every element within the output type's rounding plus what a different
   // f32 summation order over K can cost.
@@ -394,14 +415,14 @@ bool checkShape(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
     size_t row = firstBad / s.n, col = firstBad % s.n;
     std::printf("FAIL check %s %ldx%ldx%ld: %zu of %zu elements wrong, first "
                 "C[%zu][%zu] = %g, expected %g (relative norm error %.2e)\n",
-                o.kernel.c_str(), long(s.m), long(s.n), long(s.k), bad, nc,
-                row, col, double(g.out.load(hc.data(), firstBad)),
+                g.path.c_str(), long(s.m), long(s.n), long(s.k), bad, nc, row,
+                col, double(g.out.load(hc.data(), firstBad)),
                 double(ref[firstBad]), relNorm);
     return false;
   }
   std::printf("ok check %s %ldx%ldx%ld: %zu elements, max error %.3g, "
               "relative norm error %.2e\n",
-              o.kernel.c_str(), long(s.m), long(s.n), long(s.k), nc, maxErr,
+              g.path.c_str(), long(s.m), long(s.n), long(s.k), nc, maxErr,
               relNorm);
   return true;
 }
@@ -430,47 +451,37 @@ template <typename Fn> double medianMs(int warmup, int reps, Fn run) {
   return times[times.size() / 2];
 }
 
-bool benchShape(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
-                Random &rng) {
-  auto dist = [](Random &r) { return r.next(); };
-  size_t na = s.m * s.k, nb = s.n * s.k, nc = s.m * s.n;
-  std::vector<char> ha(na * g.in.bytes), hb(nb * g.in.bytes);
-  for (size_t i = 0; i < na; ++i)
-    g.in.store(ha.data(), i, dist(rng));
-  for (size_t i = 0; i < nb; ++i)
-    g.in.store(hb.data(), i, dist(rng));
-  Buffers buf;
-  CHECK_CUDA(cudaMalloc(&buf.a, ha.size()));
-  CHECK_CUDA(cudaMalloc(&buf.b, hb.size()));
-  CHECK_CUDA(cudaMalloc(&buf.c, nc * g.out.bytes));
-  CHECK_CUDA(cudaMalloc(&buf.bias, s.n * 4));
-  CHECK_CUDA(cudaMemset(buf.bias, 0, s.n * 4));
-  CHECK_CUDA(cudaMemcpy(buf.a, ha.data(), ha.size(), cudaMemcpyHostToDevice));
-  CHECK_CUDA(cudaMemcpy(buf.b, hb.data(), hb.size(), cudaMemcpyHostToDevice));
-  std::vector<kiln_arg> args = gemmArgs(o, g, buf, s);
+bool benchKernel(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
+                 Inputs &x) {
+  size_t nc = s.m * s.n;
+  CHECK_CUDA(cudaMalloc(&x.buf.c, nc * g.out.bytes));
+  std::vector<kiln_arg> args = gemmArgs(o, g, x.buf, s);
   bool ok = true;
   double kiln = medianMs(o.warmup, o.benchReps,
                          [&] { ok = ok && launch(g, args, nullptr); });
-  if (!ok)
-    return false;
   double cublas = medianMs(o.warmup, o.benchReps, [&] {
-    cublasGemm(h, o, s, buf.a, buf.b, buf.c, g.in.cuda, g.out.cuda,
+    cublasGemm(h, o, s, x.buf.a, x.buf.b, x.buf.c, g.in.cuda, g.out.cuda,
                CUBLAS_COMPUTE_32F);
   });
+  cudaFree(x.buf.c);
+  x.buf.c = nullptr;
+  if (!ok)
+    return false;
   double flops = 2.0 * s.m * s.n * s.k;
   double kilnT = flops / (kiln * 1e9), cublasT = flops / (cublas * 1e9);
   std::printf("bench %s %ldx%ldx%ld kiln %.1f TFLOP/s (%.4f ms) cublas %.1f "
               "TFLOP/s (%.4f ms) ratio %.3f\n",
-              o.kernel.c_str(), long(s.m), long(s.n), long(s.k), kilnT, kiln,
+              g.path.c_str(), long(s.m), long(s.n), long(s.k), kilnT, kiln,
               cublasT, cublas, kilnT / cublasT);
   return true;
 }
 
 int usage() {
   std::fprintf(stderr,
-               "usage: gemm-check --dir DIR --kernel NAME --layout nt|nn\n"
-               "                  [--check] [--bench REPS] [--warmup N]\n"
-               "                  [--epilogue bias-silu] MxNxK...\n");
+               "usage: gemm-check --kernel DIR/NAME [--kernel DIR/NAME...]\n"
+               "                  --layout nt|nn [--check] [--bench REPS]\n"
+               "                  [--warmup N] [--epilogue bias-silu] MxNxK...\n"
+               "All kernels take the same input type and B layout.\n");
   return 2;
 }
 
@@ -483,10 +494,8 @@ int main(int argc, char **argv) {
     auto next = [&]() -> std::string {
       return i + 1 < argc ? argv[++i] : std::string();
     };
-    if (a == "--dir")
-      o.dir = next();
-    else if (a == "--kernel")
-      o.kernel = next();
+    if (a == "--kernel")
+      o.kernels.push_back(next());
     else if (a == "--layout")
       o.nt = next() == "nt";
     else if (a == "--check")
@@ -502,13 +511,19 @@ int main(int argc, char **argv) {
     else
       return usage();
   }
-  if (o.dir.empty() || o.kernel.empty() || o.shapes.empty() ||
-      (!o.check && o.benchReps <= 0))
+  if (o.kernels.empty() || o.shapes.empty() || (!o.check && o.benchReps <= 0))
     return usage();
 
-  Gemm g;
-  if (!loadGemm(o, g))
-    return 2;
+  std::vector<Gemm> gemms(o.kernels.size());
+  for (size_t i = 0; i < o.kernels.size(); ++i) {
+    if (!loadGemm(o, o.kernels[i], gemms[i]))
+      return 2;
+    if (gemms[i].in.id != gemms[0].in.id) {
+      std::fprintf(stderr, "gemm-check: %s and %s take different inputs\n",
+                   o.kernels[0].c_str(), o.kernels[i].c_str());
+      return 2;
+    }
+  }
   cublasHandle_t handle;
   CHECK_CUBLAS(cublasCreate(&handle));
   Random rng(20261127);
@@ -520,10 +535,16 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "gemm-check: bad shape '%s'\n", text.c_str());
       return 2;
     }
-    if (o.check)
-      ok = checkShape(o, g, handle, s, rng) && ok;
+    Inputs x;
+    makeInputs(gemms[0].in, s, rng, x);
+    if (o.check) {
+      std::vector<float> ref = reference(o, handle, s, x);
+      for (const Gemm &g : gemms)
+        ok = checkKernel(o, g, s, x, ref) && ok;
+    }
     if (o.benchReps > 0)
-      ok = benchShape(o, g, handle, s, rng) && ok;
+      for (const Gemm &g : gemms)
+        ok = benchKernel(o, g, handle, s, x) && ok;
   }
   cublasDestroy(handle);
   return ok ? 0 : 1;

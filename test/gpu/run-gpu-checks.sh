@@ -8,16 +8,18 @@
 #
 # 1. Correctness: every element of C against cuBLAS in f32 (pedantic), random
 #    inputs, C poisoned with NaN first; all shapes of the GEMM issue, both B
-#    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU epilogue.
+#    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU epilogue;
+#    every tile-shape and persistence variant on the smaller shapes.
 # 2. compute-sanitizer memcheck, racecheck and synccheck on two small shapes.
-# 3. Benchmark: Kiln and cuBLAS in the same run, TFLOP/s medians.
-# The log and a TSV of the benchmark go to $OUT (if set) or /tmp.
+# 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians; the
+#    best variant per shape is what a shape dispatch would run.
+# The log and TSVs go to $OUT (if set) or /tmp.
 # Exit status: 0 all passed; 1 a correctness check failed; 4 only a
 # sanitizer reported problems.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$here/bin/kiln-gemm-check
-kernels=$here/kernels
+k=$here/kernels
 out=${OUT:-/tmp}
 log=$out/gpu-checks.log
 tsv=$out/gemm-bench.tsv
@@ -43,20 +45,20 @@ nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,power.limit -
 small="1x8x8 127x136x72 1000x1000x1000 4000x5000x3000"
 perf="4096x4096x4096 8192x8192x8192 4096x14336x4096 4096x4096x14336 512x4096x4096 16384x1024x8192 2048x2048x2048 8192x8192x1024"
 [ -n "${QUICK:-}" ] && perf=""
+variants=$(ls -d "$here"/variants/* 2>/dev/null)
 
 # 1. Correctness.
 for layout in nt nn; do
-  step "check bf16 $layout -> bf16, all shapes" 240 \
-    "$bin" --dir "$kernels" --kernel gemm_bf16_${layout}_bf16 --layout $layout --check $small $perf || status=1
-  step "check f16 $layout -> f16" 120 \
-    "$bin" --dir "$kernels" --kernel gemm_f16_${layout}_f16 --layout $layout --check $small || status=1
-  step "check bf16 $layout -> f32" 120 \
-    "$bin" --dir "$kernels" --kernel gemm_bf16_${layout}_f32 --layout $layout --check 127x136x72 1000x1000x1000 || status=1
-  step "check f16 $layout -> f32" 120 \
-    "$bin" --dir "$kernels" --kernel gemm_f16_${layout}_f32 --layout $layout --check 127x136x72 1000x1000x1000 || status=1
+  step "check bf16 $layout: -> bf16, -> f32, all shapes" 300 "$bin" --layout $layout --check \
+    --kernel "$k/gemm_bf16_${layout}_bf16" --kernel "$k/gemm_bf16_${layout}_f32" $small $perf || status=1
+  step "check f16 $layout: -> f16, -> f32" 120 "$bin" --layout $layout --check \
+    --kernel "$k/gemm_f16_${layout}_f16" --kernel "$k/gemm_f16_${layout}_f32" $small || status=1
+  vk=()
+  for v in $variants; do vk+=(--kernel "$v/gemm_bf16_${layout}_bf16"); done
+  step "check variants bf16 $layout" 180 "$bin" --layout $layout --check "${vk[@]}" $small 2048x2048x2048 || status=1
 done
-step "check bias + SiLU epilogue" 120 \
-  "$bin" --dir "$kernels" --kernel gemm_bias_silu --layout nt --epilogue bias-silu --check 127x136x72 1000x1000x1000 || status=1
+step "check bias + SiLU epilogue" 120 "$bin" --layout nt --epilogue bias-silu --check \
+  --kernel "$k/gemm_bias_silu" 127x136x72 1000x1000x1000 || status=1
 
 # 2. compute-sanitizer on two small shapes (the ring wraps in the first).
 cs=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -n1)
@@ -65,25 +67,30 @@ if [ -z "$cs" ]; then
 else
   for tool in memcheck racecheck synccheck; do
     step "compute-sanitizer $tool" 120 "$cs" --tool $tool --error-exitcode 9 \
-      "$bin" --dir "$kernels" --kernel gemm_bf16_nt_bf16 --layout nt --check 256x512x1024 127x136x72 || sanitizer=1
+      "$bin" --layout nt --check --kernel "$k/gemm_bf16_nt_bf16" 256x512x1024 127x136x72 || sanitizer=1
   done
 fi
 
 # 3. Benchmark.
 if [ -n "$perf" ]; then
-  : > "$tsv"
+  : > "$tsv.raw"
   for kernel in gemm_bf16_nt_bf16 gemm_f16_nt_f16 gemm_bf16_nn_bf16; do
     layout=${kernel#gemm_*_}; layout=${layout%%_*}
-    step "bench $kernel" 240 "$bin" --dir "$kernels" --kernel $kernel --layout $layout \
-      --bench 30 --warmup 5 $perf | tee -a "$tsv.raw" || status=1
+    vk=()
+    for v in $variants; do vk+=(--kernel "$v/$kernel"); done
+    step "bench $kernel" 300 "$bin" --layout $layout --bench 30 --warmup 5 "${vk[@]}" $perf \
+      | tee -a "$tsv.raw" || status=1
   done
-  grep '^bench' "$tsv.raw" | awk '{print $2"\t"$3"\t"$5"\t"$10"\t"$15}' > "$tsv"
+  # variant kernel shape kiln cublas ratio, from
+  # "bench <dir>/<kernel> <shape> kiln <t> TFLOP/s (..) cublas <t> TFLOP/s (..) ratio <r>"
+  grep '^bench' "$tsv.raw" | awk '{ n = split($2, p, "/"); print p[n-1]"\t"p[n]"\t"$3"\t"$5"\t"$10"\t"$15 }' > "$tsv"
   rm -f "$tsv.raw"
   echo
-  echo "kernel	shape	kiln_tflops	cublas_tflops	ratio"
-  cat "$tsv"
-  awk -F'\t' '{ l += log($5); n++; if ($5 < min || n == 1) min = $5 }
-              END { if (n) printf "geomean kiln/cublas %.3f over %d runs, lowest %.3f\n", exp(l / n), n, min }' "$tsv"
+  echo "best variant per kernel and shape (Kiln and cuBLAS TFLOP/s from the same run):"
+  echo "kernel	shape	variant	kiln	cublas	ratio"
+  sort -t$'\t' -k2,2 -k3,3 -k6,6gr "$tsv" | awk -F'\t' '!seen[$2 FS $3]++ {print $2"\t"$3"\t"$1"\t"$4"\t"$5"\t"$6}' | tee "$out/gemm-best.tsv"
+  awk -F'\t' '{ l += log($6); n++; if ($6 < min || n == 1) min = $6 }
+              END { if (n) printf "geomean kiln/cublas %.3f over %d kernel-shapes, lowest %.3f\n", exp(l / n), n, min }' "$out/gemm-best.tsv"
 fi
 
 echo
