@@ -9,7 +9,8 @@
 
 tile.kernel @gemm_bias_silu(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
                             %bias: !tile.desc<256xf32>, %c: !tile.desc<128x256xbf16>)
-    grid(%c[1], %c[0]) {
+    grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1], %bias[0] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>

@@ -14,7 +14,8 @@
 // bf16 A and B (N x K), bf16 C.
 tile.kernel @gemm_bf16_nt(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
                           %c: !tile.desc<128x256xbf16>)
-    grid(%c[1], %c[0]) {
+    grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
@@ -40,7 +41,8 @@ tile.kernel @gemm_bf16_nt(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf1
 // f16 A and B (K x N), f32 C.
 tile.kernel @gemm_f16_nn(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
                          %c: !tile.desc<128x256xf32>)
-    grid(%c[1], %c[0]) {
+    grid(%c[1], %c[0])
+    where(%a[1] == %b[0], %a[0] == %c[0], %b[1] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>

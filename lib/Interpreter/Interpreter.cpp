@@ -118,6 +118,16 @@ LogicalResult kiln::interp::checkArguments(tile::KernelOp kernel,
       return kernel.emitError() << "argument #" << i
                                 << ": strides reach outside the tensor's data";
   }
+  for (const std::array<int64_t, 4> &e : kernel.getEqualExtentList()) {
+    int64_t x = args[e[0]].tensor->shape[e[1]];
+    int64_t y = args[e[2]].tensor->shape[e[3]];
+    if (x != y)
+      return kernel.emitError()
+             << "argument #" << e[0] << " has extent " << x << " along dimension "
+             << e[1] << " but argument #" << e[2] << " has " << y
+             << " along dimension " << e[3] << "; the kernel's where(...) "
+             << "needs them equal";
+  }
   return success();
 }
 

@@ -35,6 +35,9 @@ void kiln::buildHopperPipeline(OpPassManager &pm,
        /*consumerRegisters=*/0}));
   pm.addPass(aref::createArefPipelinePass(
       {options.depth, /*smemBudget=*/229376, options.mmaOverlap}));
+  // A pipeline that could deadlock or race is an error here, before any
+  // code is emitted.
+  pm.addPass(aref::createArefVerifyProtocolPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(tile::createTileAssignLayoutsPass());

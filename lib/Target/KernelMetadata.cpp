@@ -24,6 +24,11 @@ std::optional<KernelMetadata> kiln::readKernelMetadata(LLVM::LLVMFuncOp fn) {
   if (auto smem = dict.getAs<IntegerAttr>("smem"))
     meta.smem = smem.getInt();
   meta.persistent = static_cast<bool>(dict.get("persistent"));
+  if (auto equal = dict.getAs<ArrayAttr>("equal"))
+    for (Attribute a : equal) {
+      ArrayRef<int64_t> e = cast<DenseI64ArrayAttr>(a).asArrayRef();
+      meta.equal.push_back({e[0], e[1], e[2], e[3]});
+    }
   if (auto params = dict.getAs<ArrayAttr>("params")) {
     for (Attribute a : params) {
       auto p = cast<DictionaryAttr>(a);
@@ -134,6 +139,9 @@ llvm::json::Value kiln::toJSON(const KernelMetadata &meta) {
       o["dim"] = *e.dim;
     grid.push_back(std::move(o));
   }
+  llvm::json::Array equal;
+  for (const std::array<int64_t, 4> &e : meta.equal)
+    equal.push_back(llvm::json::Array{e[0], e[1], e[2], e[3]});
   llvm::json::Object options;
   for (const auto &[name, value] : meta.options)
     options[name] = value;
@@ -144,6 +152,7 @@ llvm::json::Value kiln::toJSON(const KernelMetadata &meta) {
                           {"persistent", meta.persistent},
                           {"cluster", llvm::json::Array{1, 1, 1}},
                           {"grid", std::move(grid)},
+                          {"equal", std::move(equal)},
                           {"params", std::move(params)},
                           {"options", std::move(options)}};
   if (meta.ptxas)

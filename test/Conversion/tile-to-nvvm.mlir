@@ -7,7 +7,7 @@
 // CHECK-LABEL: llvm.func @signature
 // CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[M:.*]]: i32, %[[N:.*]]: i32, %[[S0:.*]]: i64, %[[ALPHA:.*]]: f32)
 // CHECK-SAME: kiln.kernel = {grid = [#tile.extent<arg = 0, dim = 1, div = 64>, #tile.extent<value = 1>], name = "signature"
-// CHECK-SAME: params = [{arg = 0 : i64, block = array<i64: 16, 64>, dtype = "bf16", kind = "tensor", rank = 2 : i64, tma = false}, {arg = 1 : i64, dtype = "f32", kind = "scalar"}]
+// CHECK-SAME: params = [{arg = 0 : i64, block = array<i64: 16, 64>, dtype = "bf16", kind = "tensor", name = "x", rank = 2 : i64, tma = false}, {arg = 1 : i64, dtype = "f32", kind = "scalar", name = "alpha"}]
 // CHECK-SAME: threads = 256 : i64
 // CHECK-SAME: nvvm.kernel, nvvm.maxntid = array<i32: 256, 1, 1>
 // CHECK: %[[PID:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32

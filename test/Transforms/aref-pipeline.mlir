@@ -1,5 +1,13 @@
 // RUN: kiln-opt %s -split-input-file -aref-pipeline -cse -verify-diagnostics | FileCheck %s --enable-var-scope
 // RUN: kiln-opt %s -split-input-file -aref-pipeline="depth=2 mma-overlap=false" -cse -verify-diagnostics | FileCheck %s --check-prefix=PLAIN --enable-var-scope
+// With one slot there is nothing to overlap: the consumer would hold the
+// only slot while waiting for its refill (aref-verify-protocol proves the
+// deadlock), so the overlap is left out.
+// RUN: kiln-opt %s -split-input-file -aref-pipeline="depth=1" -cse -verify-diagnostics | FileCheck %s --check-prefix=ONE
+// ONE-LABEL: tile.kernel @gemm
+// ONE: depth = 1
+// ONE-NOT: pending = 1
+// ONE-LABEL: tile.kernel @kernel_depth
 
 // The GEMM after partitioning. A slot holds 16 KiB of A and 32 KiB of B:
 // 229376 bytes of budget hold 4 of them.

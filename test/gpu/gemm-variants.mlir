@@ -4,7 +4,8 @@
 // gemm_<in>_<layout>_<out>: A M x K; B N x K (nt) or K x N (nn); C M x N.
 
 tile.kernel @gemm_bf16_nt_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
-    %c: !tile.desc<128x256xbf16>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xbf16>) grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
@@ -27,7 +28,8 @@ tile.kernel @gemm_bf16_nt_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x6
 }
 
 tile.kernel @gemm_bf16_nt_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64xbf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
@@ -49,7 +51,8 @@ tile.kernel @gemm_bf16_nt_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<256x64
 }
 
 tile.kernel @gemm_bf16_nn_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256xbf16>,
-    %c: !tile.desc<128x256xbf16>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xbf16>) grid(%c[1], %c[0])
+    where(%a[1] == %b[0], %a[0] == %c[0], %b[1] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
@@ -72,7 +75,8 @@ tile.kernel @gemm_bf16_nn_bf16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x25
 }
 
 tile.kernel @gemm_bf16_nn_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256xbf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0])
+    where(%a[1] == %b[0], %a[0] == %c[0], %b[1] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xbf16>
@@ -94,7 +98,8 @@ tile.kernel @gemm_bf16_nn_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<64x256
 }
 
 tile.kernel @gemm_f16_nt_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
-    %c: !tile.desc<128x256xf16>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xf16>) grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
@@ -117,7 +122,8 @@ tile.kernel @gemm_f16_nt_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf
 }
 
 tile.kernel @gemm_f16_nt_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
@@ -139,7 +145,8 @@ tile.kernel @gemm_f16_nt_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf
 }
 
 tile.kernel @gemm_f16_nn_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
-    %c: !tile.desc<128x256xf16>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xf16>) grid(%c[1], %c[0])
+    where(%a[1] == %b[0], %a[0] == %c[0], %b[1] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
@@ -162,7 +169,8 @@ tile.kernel @gemm_f16_nn_f16(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf
 }
 
 tile.kernel @gemm_f16_nn_f32(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
-    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0]) {
+    %c: !tile.desc<128x256xf32>) grid(%c[1], %c[0])
+    where(%a[1] == %b[0], %a[0] == %c[0], %b[1] == %c[1]) {
   %pn = tile.program_id x
   %pm = tile.program_id y
   %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>

@@ -342,6 +342,9 @@ int main(int argc, char **argv) {
   kiln::registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Diagnostics point at the source; dumping the op after them only buries
+  // the message.
+  context.printOpOnDiagnostic(false);
 
   std::string message;
   std::unique_ptr<llvm::MemoryBuffer> input =

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "llvm/Support/JSON.h"
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,8 @@ struct KernelMetadata {
   int64_t smem = 0;
   /// One CTA per SM walks the tiles: the launcher caps the grid.
   bool persistent = false;
+  /// Extents that must agree: {arg, dim, arg, dim}.
+  std::vector<std::array<int64_t, 4>> equal;
   std::vector<KernelParam> params;
   std::vector<GridExtent> grid;
   /// Compile options the kernel was built with, as name=value strings.

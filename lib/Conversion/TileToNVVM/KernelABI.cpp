@@ -69,6 +69,8 @@ FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
     Type type = arg.getType();
     SmallVector<NamedAttribute> meta;
     meta.push_back(b.getNamedAttr("arg", b.getI64IntegerAttr(arg.getArgNumber())));
+    meta.push_back(b.getNamedAttr(
+        "name", b.getStringAttr(kernel.getArgName(arg.getArgNumber()))));
     if (auto desc = dyn_cast<DescType>(type)) {
       const char *dtype = getDTypeName(desc.getElementType());
       if (!dtype)
@@ -152,6 +154,8 @@ FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
   }
   if (kernel.getPersistent())
     kernelMeta.push_back(b.getNamedAttr("persistent", b.getUnitAttr()));
+  if (std::optional<ArrayAttr> equal = kernel.getEqualExtents())
+    kernelMeta.push_back(b.getNamedAttr("equal", *equal));
 
   auto fnType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
                                             paramTypes);

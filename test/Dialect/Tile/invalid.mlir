@@ -643,3 +643,18 @@ tile.kernel @block_dim_range(%a: !tile.desc<128x64xf16>) {
 
 // expected-error @+1 {{a grid extent is a constant, a tensor's tiles along a dimension, or an argument divided by a tile size}}
 tile.kernel @grid_scalar_without_div(%n: i32) grid(%n) { tile.return }
+
+// -----
+
+// expected-error @+1 {{where(...) refers to '%z', which is not a kernel argument}}
+tile.kernel @where_unknown(%a: !tile.desc<64xf32>) where(%a[0] == %z[0]) { tile.return }
+
+// -----
+
+// expected-error @+1 {{where(...) compares an extent of argument #1, which is not a !tile.desc}}
+tile.kernel @where_scalar(%a: !tile.desc<64xf32>, %n: i32) where(%a[0] == %n[0]) { tile.return }
+
+// -----
+
+// expected-error @+1 {{where(...) refers to dimension 1 of a rank-1 tensor}}
+tile.kernel @where_dim(%a: !tile.desc<64xf32>, %b: !tile.desc<64xf32>) where(%a[1] == %b[0]) { tile.return }

@@ -40,6 +40,17 @@ tile.kernel @grid_forms(%c: !tile.desc<128x256xf32>, %rows: i32)
 
 // -----
 
+// Extents the launcher checks agree.
+// CHECK-LABEL: tile.kernel @where
+// CHECK-SAME: grid(%[[C:.*]][1], %[[C]][0]) where(%[[A:.*]][1] == %[[B:.*]][1], %[[A]][0] == %[[C]][0], %[[B]][0] == %[[C]][1])
+tile.kernel @where(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                   %c: !tile.desc<128x256xf32>)
+    grid(%c[1], %c[0]) where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
+  tile.return
+}
+
+// -----
+
 // CHECK-LABEL: tile.kernel @constant_grid
 // CHECK-SAME: grid(2)
 tile.kernel @constant_grid() grid(2) {

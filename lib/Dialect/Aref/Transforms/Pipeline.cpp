@@ -141,9 +141,16 @@ private:
 
 LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
                                          tile::WarpSpecializeOp ws) {
+  // Arefs already at the lowering level (written so, or pipelined before)
+  // keep their slots and phases.
   SmallVector<CreateOp> creates;
   for (auto create : kernel.getBody().getOps<CreateOp>())
-    creates.push_back(create);
+    if (llvm::any_of(create->getUsers(), [](Operation *user) {
+          return isa<PutOp, GetOp, ConsumedOp>(user);
+        }))
+      creates.push_back(create);
+  if (creates.empty())
+    return success();
   chooseDepths(kernel, creates, ws);
 
   IRRewriter rewriter(kernel.getContext());
@@ -342,6 +349,10 @@ LogicalResult ArefPipelinePass::rewriteDots(IRRewriter &rewriter, Region &role,
 void ArefPipelinePass::overlapMma(IRRewriter &rewriter, Region &role,
                                   Value ref) {
   auto type = cast<RefType>(ref.getType());
+  // Holding one slot while waiting for the next needs a second slot: with
+  // one, the consumer would wait for a refill of the slot it holds.
+  if (type.getDepth() < 2)
+    return;
   SmallVector<scf::ForOp> loops;
   role.walk([&](scf::ForOp loop) { loops.push_back(loop); });
   for (scf::ForOp loop : loops) {

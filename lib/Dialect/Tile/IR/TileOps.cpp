@@ -116,8 +116,55 @@ ParseResult KernelOp::parse(OpAsmParser &parser, OperationState &result) {
                         builder.getArrayAttr(extents));
   }
 
+  if (succeeded(parser.parseOptionalKeyword("where"))) {
+    SmallVector<Attribute> pairs;
+    auto parseExtent = [&](int64_t &arg, int64_t &dim) -> ParseResult {
+      SMLoc loc = parser.getCurrentLocation();
+      OpAsmParser::UnresolvedOperand operand;
+      if (parser.parseOperand(operand) || parser.parseLSquare() ||
+          parser.parseInteger(dim) || parser.parseRSquare())
+        return failure();
+      for (auto [i, a] : llvm::enumerate(args))
+        if (a.ssaName.name == operand.name &&
+            a.ssaName.number == operand.number) {
+          arg = i;
+          return success();
+        }
+      return parser.emitError(loc) << "where(...) refers to '" << operand.name
+                                   << "', which is not a kernel argument";
+    };
+    auto parseOne = [&]() -> ParseResult {
+      int64_t a0, d0, a1, d1;
+      if (parseExtent(a0, d0) || parser.parseEqual() || parser.parseEqual() ||
+          parseExtent(a1, d1))
+        return failure();
+      pairs.push_back(builder.getDenseI64ArrayAttr({a0, d0, a1, d1}));
+      return success();
+    };
+    if (parser.parseCommaSeparatedList(OpAsmParser::Delimiter::Paren,
+                                       parseOne))
+      return failure();
+    result.addAttribute(getEqualExtentsAttrName(result.name),
+                        builder.getArrayAttr(pairs));
+  }
+
   if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
     return failure();
+  // Keep the source's argument names: "%a" is "a"; numbered ones are not
+  // names.
+  if (!result.attributes.get(getArgNamesAttrName(result.name))) {
+    SmallVector<Attribute> names;
+    bool any = false;
+    for (OpAsmParser::Argument &arg : args) {
+      StringRef name = arg.ssaName.name.drop_front();
+      bool numbered = !name.empty() && llvm::isDigit(name.front());
+      names.push_back(builder.getStringAttr(numbered ? "" : name));
+      any |= !numbered;
+    }
+    if (any)
+      result.addAttribute(getArgNamesAttrName(result.name),
+                          builder.getArrayAttr(names));
+  }
   call_interface_impl::addArgAndResultAttrs(
       builder, result, args, resultAttrs, getArgAttrsAttrName(result.name),
       getResAttrsAttrName(result.name));
@@ -147,10 +194,21 @@ void KernelOp::print(OpAsmPrinter &p) {
     });
     p << ')';
   }
+  if (getEqualExtents()) {
+    p << " where(";
+    llvm::interleaveComma(getEqualExtentList(), p,
+                          [&](const std::array<int64_t, 4> &e) {
+                            p.printOperand(getBody().getArgument(e[0]));
+                            p << '[' << e[1] << "] == ";
+                            p.printOperand(getBody().getArgument(e[2]));
+                            p << '[' << e[3] << ']';
+                          });
+    p << ')';
+  }
   function_interface_impl::printFunctionAttributes(
       p, *this,
       {getFunctionTypeAttrName(), getArgAttrsAttrName(), getResAttrsAttrName(),
-       getGridAttrName()});
+       getGridAttrName(), getEqualExtentsAttrName(), getArgNamesAttrName()});
   p << ' ';
   p.printRegion(getBody(), /*printEntryBlockArgs=*/false,
                 /*printBlockTerminators=*/true);
@@ -205,6 +263,25 @@ LogicalResult KernelOp::verify() {
     if (*groups < 1 || *groups > 4)
       return emitOpError() << "consumer_groups must be 1 to 4, got "
                            << *groups;
+  for (Attribute a : getEqualExtentAttrs()) {
+    ArrayRef<int64_t> e = cast<DenseI64ArrayAttr>(a).asArrayRef();
+    if (e.size() != 4)
+      return emitOpError() << "equal_extents entries are {arg, dim, arg, dim}";
+    for (int side = 0; side < 2; ++side) {
+      int64_t arg = e[2 * side], dim = e[2 * side + 1];
+      if (arg < 0 || arg >= int64_t(type.getNumInputs()))
+        return emitOpError() << "where(...) refers to argument #" << arg
+                             << " of a kernel with " << type.getNumInputs()
+                             << " arguments";
+      auto desc = dyn_cast<DescType>(type.getInput(arg));
+      if (!desc)
+        return emitOpError() << "where(...) compares an extent of argument #"
+                             << arg << ", which is not a !tile.desc";
+      if (dim < 0 || dim >= desc.getRank())
+        return emitOpError() << "where(...) refers to dimension " << dim
+                             << " of a rank-" << desc.getRank() << " tensor";
+    }
+  }
   if (std::optional<ArrayRef<int64_t>> shape = getTileShape())
     if (shape->size() != 3 || llvm::any_of(*shape, [](int64_t d) {
           return d < 0;
@@ -223,6 +300,39 @@ LogicalResult KernelOp::verifyRegions() {
     return emitOpError() << "entry block arguments do not match the kernel "
                             "signature";
   return success();
+}
+
+void KernelOp::getAsmBlockArgumentNames(Region &region,
+                                        OpAsmSetValueNameFn setNameFn) {
+  for (BlockArgument arg : region.getArguments()) {
+    std::string name = getArgName(arg.getArgNumber());
+    if (!StringRef(name).starts_with("arg"))
+      setNameFn(arg, name);
+  }
+}
+
+std::string KernelOp::getArgName(unsigned i) {
+  if (std::optional<ArrayAttr> names = getArgNames())
+    if (i < names->size())
+      if (auto name = dyn_cast<StringAttr>((*names)[i]);
+          name && !name.getValue().empty())
+        return name.str();
+  return "arg" + std::to_string(i);
+}
+
+ArrayRef<Attribute> KernelOp::getEqualExtentAttrs() {
+  if (std::optional<ArrayAttr> equal = getEqualExtents())
+    return equal->getValue();
+  return {};
+}
+
+SmallVector<std::array<int64_t, 4>> KernelOp::getEqualExtentList() {
+  SmallVector<std::array<int64_t, 4>> list;
+  for (Attribute a : getEqualExtentAttrs()) {
+    ArrayRef<int64_t> e = cast<DenseI64ArrayAttr>(a).asArrayRef();
+    list.push_back({e[0], e[1], e[2], e[3]});
+  }
+  return list;
 }
 
 int64_t kiln::tile::getGridDivisor(KernelOp kernel, GridExtentAttr extent) {

@@ -30,7 +30,8 @@ def ArefPipelinePass : Pass<"aref-pipeline", "::mlir::ModuleOp"> {
       accumulator is carried by the dot, the MMA of iteration k is issued,
       then the role waits until only it is in flight (`tile.mma_wait` with
       `pending = 1`) and releases iteration k-1's slot; after the loop it
-      waits for the last MMA and releases the last slot.
+      waits for the last MMA and releases the last slot. This needs two
+      slots: at depth 1 the consumer releases each slot after its own MMA.
 
     Before (consumer):
 
@@ -72,6 +73,104 @@ def ArefPipelinePass : Pass<"aref-pipeline", "::mlir::ModuleOp"> {
                            "::kiln::tile::TileDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
+}
+
+def ArefVerifyProtocolPass : Pass<"aref-verify-protocol", "::mlir::ModuleOp"> {
+  let summary = "Model-checks the aref protocol of warp-specialized kernels";
+  let description = [{
+    A protocol checker for kernels at the lowering level of the aref dialect
+    (the output of `aref-pipeline`). For each `tile.warp_specialize`, it runs
+    the roles as processes over a model of the arefs' mbarriers, exactly as
+    the op descriptions define them, and explores their interleavings
+    breadth first with a visited set. Within its bounds it proves that:
+
+    - no interleaving deadlocks (every unfinished role blocked);
+    - no `tile.async_load` writes a slot before every consumer released its
+      previous contents, or after its fill was published; no `tile.mma`
+      reads a slot before the full phase of this use completed;
+    - no `aref.get.exit` releases a slot while a `tile.mma` reading it is
+      in flight (MMA groups retire in order; after `tile.mma_wait` with
+      `pending = p` at most p are);
+    - the bytes armed by `aref.put.exit ... async` (the slot's bytes) are
+      the bytes the copies into that slot deliver;
+    - each empty barrier gets exactly its `arrivals` per phase (a role of
+      `w` warps arrives `ceil(w / 4)` times per `get.exit`), and no role
+      ends holding a slot.
+
+    Without exploring, it checks that every aref the roles use comes from an
+    `aref.create` above the `tile.warp_specialize`, that slots `x remui c`
+    fit the depth, that phases are parities and that `arrivals` is what
+    some set of the consuming roles gives.
+
+    Model. Barriers start as if a phase of parity 1 had just completed; a
+    wait for parity `p` passes while the phase in progress has the other
+    parity; a phase completes when its arrivals and its transaction bytes
+    (which may land before the arrival) both reach zero. One step runs a
+    role to its next aref op, `tile.async_load` or `tile.mma`; integer
+    `arith`, `scf.for` and `scf.if` are evaluated exactly, tensors not at
+    all. Program ids are 0 and `num_programs` 1; run-time values
+    (`tile.dim`, integer kernel arguments) that reach a loop bound, a
+    condition, a slot or a phase are bound, in turn, to the values that make
+    each loop they bound run 0, 1, 2, D-1, D, D+1 and 2D+1 times for every
+    depth D in use (capped at `max-iterations`), one binding per distinct
+    outcome, smallest first. Bindings under which a loop holding aref ops
+    runs more than `max-iterations` times are outside the check. A search
+    that reaches `max-states` states stops with an "exploration incomplete"
+    warning. Value-level kernels and kernels without warp specialization
+    are left alone; IR the model cannot follow (a slot read from memory,
+    aref ops under other region ops, a loop step known only at run time) is
+    reported as "cannot check".
+
+    Passes (`aref-pipeline`'s consumer at depth 4, producer alike):
+
+    ```mlir
+    %0 = aref.create arrivals 2 : !aref.ref<[tensor<128x64xf16>, tensor<64x256xf16>], depth = 4>
+    tile.warp_specialize warps [4, 8] regs [40, 232] {
+      ... aref.put.enter %0[n mod 4], ((n / 4) & 1) ^ 1 ...
+    }, {
+      %r:2 = scf.for %k = %c0 to %K step %c64 iter_args(%acc = %zero, %n = %c0) -> (tensor<128x256xf32>, i32) : i32 {
+        %s = arith.remui %n, %c4 : i32
+        %ph = ... (%n / 4) & 1
+        %a, %b = aref.get.enter %0[%s], %ph : ...
+        %d = tile.mma %a, %b, %acc : ...
+        %w = tile.mma_wait %d {pending = 1} : tensor<128x256xf32>
+        scf.if %not_first { aref.get.exit %0[(%n - 1) mod 4] : ... }
+        scf.yield %w, %n_next : tensor<128x256xf32>, i32
+      }
+      ... tile.mma_wait {pending = 0}, aref.get.exit of the last slot ...
+    }
+    ```
+
+    Fails when the producer's first wait on `empty` uses parity 0 (the
+    error at the `tile.warp_specialize`, a note at each role's wait):
+
+    ```
+    error: deadlock: every unfinished role is blocked
+    note: role 0 (4 warps) waits empty[0] parity 0 (phase 0 in progress, 2 of 2 arrivals missing)
+    note: role 1 (8 warps) waits full[0] parity 0 (phase 0 in progress, 1 of 1 arrivals and 0 transaction bytes missing)
+    note: reached before any step with tile.dim %arg0, 1 = 64
+    ```
+
+    and when the consumer releases a slot right after `tile.mma` (the error
+    at the `aref.get.exit`):
+
+    ```
+    error: release before the wgmma retired: slot 0 is given back while a tile.mma reading it is in flight (1 MMA group outstanding; wait with tile.mma_wait {pending = 0} first)
+    note: role 0 (4 warps) has finished
+    note: reached after the interleaving role 0 x4, role 1 x3 with tile.dim %arg0, 1 = 64
+    ```
+
+    The notes say where every other role is and the interleaving, each step
+    one role run to its next aref op, `tile.async_load` or `tile.mma`.
+  }];
+  let options = [
+    Option<"maxIterations", "max-iterations", "int64_t", /*default=*/"9",
+           "Most iterations of a loop holding aref operations under the "
+           "bindings of run-time values that the check covers">,
+    Option<"maxStates", "max-states", "int64_t", /*default=*/"100000",
+           "States explored per binding before the check stops with an "
+           "'exploration incomplete' warning">,
+  ];
 }
 
 #endif // KILN_DIALECT_AREF_TRANSFORMS_PASSES_TD

@@ -26,7 +26,7 @@ defvar Tile_Coord = I32;
 
 def Tile_KernelOp : Tile_Op<"kernel", [
     AutomaticAllocationScope, FunctionOpInterface, IsolatedFromAbove,
-    OpAsmOpInterface]> {
+    DeclareOpInterfaceMethods<OpAsmOpInterface, ["getAsmBlockArgumentNames"]>]> {
   let summary = "A tile program: the work of one program instance";
   let description = [{
     A kernel that the launcher runs over a grid of program instances (CTAs).
@@ -35,14 +35,18 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     the launcher computes the grid from the arguments: each entry is a
     constant, `%desc[d]` (the number of the descriptor's tiles along
     dimension `d`, rounded up), `%desc[d] / T` (T-sized tiles) or
-    `%scalar / T`. Without it the grid is one program.
+    `%scalar / T`. Without it the grid is one program. The optional
+    `where(%x[i] == %y[j], ...)` clause states extents that must agree (a
+    GEMM's K in A and B); the launcher refuses arguments that break it.
 
     `num_warps` sets how many warps run a kernel that is not warp-specialized
     (default 4). Compile options for the warp-specialized path may be set per
     kernel (a `kilnc` flag of the same name overrides them):
     `consumer_groups` (consumer warp groups splitting the tile's rows),
     `depth` (aref slots), `persistent` (one CTA per SM walking the tiles),
-    `tile_shape` (M, N and K of the dots, see `tile-retile`).
+    `tile_shape` (M, N and K of the dots, see `tile-retile`). The names of
+    the arguments in the source are kept (`arg_names`): printed IR and the
+    generated launchers use them.
 
     Example:
 
@@ -70,7 +74,10 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        OptionalAttr<I64Attr>:$consumer_groups,
                        OptionalAttr<I64Attr>:$depth,
                        UnitAttr:$persistent,
-                       OptionalAttr<DenseI64ArrayAttr>:$tile_shape);
+                       OptionalAttr<DenseI64ArrayAttr>:$tile_shape,
+                       OptionalAttr<TypedArrayAttrBase<DenseI64ArrayAttr,
+                                    "equal extents">>:$equal_extents,
+                       OptionalAttr<StrArrayAttr>:$arg_names);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
@@ -86,6 +93,11 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     static ::llvm::StringRef getDefaultDialect() { return "tile"; }
     /// Warps of a kernel that is not warp-specialized.
     int64_t getNumWarpsOrDefault() { return getNumWarps().value_or(4); }
+    /// The name argument `i` has in the source ("a" for %a), or "arg<i>".
+    std::string getArgName(unsigned i);
+    /// The where(...) clause: each entry is {arg, dim, arg, dim}.
+    llvm::SmallVector<std::array<int64_t, 4>> getEqualExtentList();
+    llvm::ArrayRef<::mlir::Attribute> getEqualExtentAttrs();
   }];
 }
 
