@@ -238,6 +238,12 @@ def cmd_gemm(args):
         b = rng.standard_normal((k, n)).astype(F32)
         want = matmul_f32_in_order(round_to(a, args.dtype),
                                    round_to(b, args.dtype))
+        bias = rng.standard_normal(n).astype(F32)
+        if args.epilogue == "bias-silu":
+            # f32 steps as the program writes them: x = acc + bias,
+            # x / (1 + exp(-x)).
+            x = (want + bias[None, :]).astype(F32)
+            want = (x / (F32(1) + np.exp(-x).astype(F32))).astype(F32)
         if args.out_dtype != "f32":
             want = round_to(want, args.out_dtype)
         b_arg = b if args.layout == "nn" else np.ascontiguousarray(b.T)
@@ -245,11 +251,19 @@ def cmd_gemm(args):
         for kernel in args.kernel:
             program, _, name = kernel.rpartition("@")
             outs = [np.full((m, n), np.nan, F32) for _ in args.extra_outputs]
+            inputs = [a, b_arg] + ([bias] if args.epilogue else [])
+            first = len(inputs)
             got = run(program or args.program, name,
-                      [a, b_arg, np.full((m, n), np.nan, F32)] + outs,
-                      [2] + [3 + i for i in range(len(outs))])
+                      inputs + [np.full((m, n), np.nan, F32)] + outs,
+                      [first] + [first + 1 + i for i in range(len(outs))])
             for j, g in enumerate(got):
-                check_exact("%s %s out%d" % (kernel, text, j), g, want)
+                label = "%s %s out%d" % (kernel, text, j)
+                if args.epilogue:
+                    # exp differs between libraries by an ulp or so in f32;
+                    # after rounding to the output type, by one of its ulps.
+                    check_close(label, g, want, args.out_dtype, 1)
+                else:
+                    check_exact(label, g, want)
             results.append(got[0])
         for kernel, got in zip(args.kernel[1:], results[1:]):
             if not np.array_equal(got, results[0]):
@@ -790,6 +804,9 @@ def main():
     p.add_argument("--dtype", choices=["f16", "bf16"], required=True)
     p.add_argument("--out-dtype", choices=["f32", "f16", "bf16"],
                    default="f32", help="element type of C")
+    p.add_argument("--epilogue", choices=["bias-silu"], default=None,
+                   help="the kernel takes an f32 bias of N and returns "
+                        "silu(A·B + bias)")
     p.add_argument("--extra-outputs", type=int, default=0,
                    help="C outputs after the first, each a copy of A·B")
     p.add_argument("shapes", nargs="+")
