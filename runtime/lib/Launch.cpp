@@ -108,6 +108,33 @@ kiln_status checkTensor(const kiln_kernel_desc &desc, size_t index,
   return KILN_SUCCESS;
 }
 
+/// Extents the metadata's "equal" entries tie together, e.g. a GEMM's K in
+/// A and in B; reported on the second argument of the entry.
+kiln_status checkEqualExtents(const kiln_kernel_desc &desc,
+                              const kiln_arg *args) {
+  for (size_t i = 0; i < desc.num_equal; ++i) {
+    const kiln_equal_extents &e = desc.equal[i];
+    int64_t first = args[e.arg0].tensor.shape[e.dim0];
+    int64_t second = args[e.arg1].tensor.shape[e.dim1];
+    if (first != second)
+      return badArg(desc, size_t(e.arg1),
+                    format("extent %" PRId64 " of dimension %d does not match "
+                           "extent %" PRId64 " of dimension %d of argument %d "
+                           "('%s'): the kernel needs them equal",
+                           second, e.dim1, first, e.dim0, e.arg0,
+                           desc.params[e.arg0].name));
+  }
+  return KILN_SUCCESS;
+}
+
+/// Whether a tensor has no element.
+bool isEmpty(const kiln_tensor &t) {
+  for (int32_t d = 0; d < t.rank && d < KILN_MAX_RANK; ++d)
+    if (t.shape[d] == 0)
+      return true;
+  return false;
+}
+
 kiln_status checkArgs(const kiln_kernel_desc &desc, const kiln_arg *args,
                       size_t numArgs) {
   if (numArgs != desc.num_params)
@@ -134,7 +161,7 @@ kiln_status checkArgs(const kiln_kernel_desc &desc, const kiln_arg *args,
                            kiln_dtype_name(param.dtype)));
     }
   }
-  return KILN_SUCCESS;
+  return checkEqualExtents(desc, args);
 }
 
 int64_t integerValue(const kiln_scalar &scalar) {
@@ -272,9 +299,11 @@ kiln_status planLaunch(const kiln_kernel_desc &desc, const kiln_arg *args,
   }
   if (!hasWork(out))
     return KILN_SUCCESS;
+  // An empty TMA tensor gets a zero-filled map (abi.h); the others must
+  // make a map.
   for (size_t i = 0; i < desc.num_params; ++i) {
     TensorMapSpec spec;
-    if (desc.params[i].tma)
+    if (desc.params[i].tma && !isEmpty(args[i].tensor))
       if (kiln_status s = tensorMapSpec(desc, i, args[i].tensor, spec))
         return s;
   }
@@ -360,6 +389,10 @@ kiln_status ParamBuffer::pack(const kiln_kernel_desc &desc,
     pointers_[k] = slot;
     switch (param.kind) {
     case KernelParam::TensorMap: {
+      // The driver encodes no map of an empty tensor, and the kernel issues
+      // no TMA through it (abi.h): the slot stays zero-filled.
+      if (isEmpty(arg.tensor))
+        break;
       TensorMapSpec spec;
       if (kiln_status s = tensorMapSpec(desc, param.arg, arg.tensor, spec))
         return s;

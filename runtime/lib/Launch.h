@@ -45,7 +45,8 @@ struct TensorMapSpec {
 };
 
 /// The tensor map of argument `index`, a TMA tensor that planLaunch accepted.
-/// Fails if the tensor is empty: a tensor map needs extents of at least 1.
+/// Fails if the tensor is empty: a tensor map needs extents of at least 1,
+/// so launches pass a zero-filled map for an empty tensor instead (abi.h).
 kiln_status tensorMapSpec(const kiln_kernel_desc &desc, size_t index,
                           const kiln_tensor &tensor, TensorMapSpec &out);
 
@@ -67,7 +68,8 @@ std::vector<KernelParam> kernelParams(const kiln_kernel_desc &desc);
 class ParamBuffer {
 public:
   /// Fills the values from arguments that planLaunch accepted. Tensor maps
-  /// are encoded with `api.cuTensorMapEncodeTiled`.
+  /// are encoded with `api.cuTensorMapEncodeTiled`, except that of an empty
+  /// tensor, which is zero-filled.
   kiln_status pack(const kiln_kernel_desc &desc,
                    const std::vector<KernelParam> &params, const kiln_arg *args,
                    const DriverApi &api);

@@ -154,6 +154,31 @@ kiln_status checkGridRule(const kiln_kernel_desc &desc, size_t index) {
   return checkRange(member(path, "div"), rule.div, 1);
 }
 
+/// Dimension `dim` of tensor argument `arg`, which `path` names.
+kiln_status checkTensorDim(const kiln_kernel_desc &desc,
+                           const std::string &path, int32_t arg, int32_t dim) {
+  if (arg < 0 || size_t(arg) >= desc.num_params)
+    return invalid(format("%s: argument %d does not exist (the kernel has %zu)",
+                          path.c_str(), arg, desc.num_params));
+  const kiln_param_desc &param = desc.params[arg];
+  if (param.kind != KILN_ARG_TENSOR)
+    return invalid(format("%s: argument %d ('%s') is not a tensor",
+                          path.c_str(), arg, param.name));
+  if (!inRange(dim, 0, param.rank - 1))
+    return invalid(format("%s: %d is not a dimension of argument %d ('%s'), "
+                          "which has rank %d",
+                          path.c_str(), dim, arg, param.name, param.rank));
+  return KILN_SUCCESS;
+}
+
+kiln_status checkEqualExtents(const kiln_kernel_desc &desc, size_t index) {
+  const kiln_equal_extents &equal = desc.equal[index];
+  std::string path = element("equal", index);
+  if (kiln_status s = checkTensorDim(desc, path, equal.arg0, equal.dim0))
+    return s;
+  return checkTensorDim(desc, path, equal.arg1, equal.dim1);
+}
+
 } // namespace
 
 kiln_status checkDesc(const kiln_kernel_desc &desc) {
@@ -185,6 +210,11 @@ kiln_status checkDesc(const kiln_kernel_desc &desc) {
   for (size_t i = 0; i < desc.num_options; ++i)
     if (!desc.options[i].key || !desc.options[i].value)
       return invalid(element("options", i) + ": missing key or value");
+  if (desc.num_equal > 0 && !desc.equal)
+    return invalid("equal: missing");
+  for (size_t i = 0; i < desc.num_equal; ++i)
+    if (kiln_status s = checkEqualExtents(desc, i))
+      return s;
   return KILN_SUCCESS;
 }
 
@@ -205,6 +235,8 @@ void OwnedDesc::link() {
                         optionStrings[2 * i + 1].c_str()};
   num_options = optionStorage.size();
   options = optionStorage.empty() ? nullptr : optionStorage.data();
+  num_equal = equalStorage.size();
+  equal = equalStorage.empty() ? nullptr : equalStorage.data();
 }
 
 std::unique_ptr<OwnedDesc> copyDesc(const kiln_kernel_desc &desc) {
@@ -219,6 +251,7 @@ std::unique_ptr<OwnedDesc> copyDesc(const kiln_kernel_desc &desc) {
     copy->optionStrings.emplace_back(desc.options[i].key);
     copy->optionStrings.emplace_back(desc.options[i].value);
   }
+  copy->equalStorage.assign(desc.equal, desc.equal + desc.num_equal);
   copy->link();
   return copy;
 }
@@ -287,6 +320,19 @@ public:
           return false;
         out.optionStrings.push_back(options->keys[i]);
         out.optionStrings.push_back(value.string);
+      }
+    }
+
+    if (const Value *equal = doc.find("equal")) {
+      if (!is(*equal, "equal", Kind::Array))
+        return false;
+      for (size_t i = 0; i < equal->elements.size(); ++i) {
+        int64_t v[4];
+        if (!integers(equal->elements[i], element("equal", i), 4,
+                      " ([arg0, dim0, arg1, dim1])", INT32_MIN, INT32_MAX, v))
+          return false;
+        out.equalStorage.push_back(
+            {int32_t(v[0]), int32_t(v[1]), int32_t(v[2]), int32_t(v[3])});
       }
     }
 

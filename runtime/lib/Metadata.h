@@ -32,6 +32,7 @@ struct OwnedDesc : kiln_kernel_desc {
   std::vector<std::string> paramNames;
   std::vector<kiln_option> optionStorage;
   std::vector<std::string> optionStrings; // key, value, key, value, ...
+  std::vector<kiln_equal_extents> equalStorage;
 
   /// Points the base's pointers at the storage; call once it is complete.
   void link();
@@ -41,7 +42,7 @@ struct OwnedDesc : kiln_kernel_desc {
 std::unique_ptr<OwnedDesc> copyDesc(const kiln_kernel_desc &desc);
 
 /// Checks the rules of the metadata schema that a kiln_kernel_desc can break
-/// (ranks, boxes, swizzles, grid references, ...). Fails with
+/// (ranks, boxes, swizzles, grid and "equal" references, ...). Fails with
 /// KILN_ERROR_INVALID_METADATA and a message naming the field.
 kiln_status checkDesc(const kiln_kernel_desc &desc);
 

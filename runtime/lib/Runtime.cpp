@@ -231,6 +231,12 @@ kiln_status nullArgument(const char *function, const char *what) {
 
 } // namespace
 
+extern "C" kiln_status kiln_init(void) {
+  clearError();
+  const DriverApi *api;
+  return getDriver(api);
+}
+
 extern "C" kiln_status kiln_module_create(const void *image, size_t size,
                                           kiln_module **out) {
   clearError();
@@ -240,9 +246,7 @@ extern "C" kiln_status kiln_module_create(const void *image, size_t size,
   if (!image || size == 0)
     return fail(KILN_ERROR_INVALID_VALUE,
                 "kiln_module_create: the image is empty");
-  const DriverApi *api;
-  if (kiln_status s = getDriver(api))
-    return s;
+  // No driver yet: a launch checks its arguments before it needs one.
   const char *bytes = static_cast<const char *>(image);
   std::vector<char> copy(bytes, bytes + size);
   // cuModuleLoadData reads PTX up to its terminating NUL.

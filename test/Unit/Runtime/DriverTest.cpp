@@ -37,9 +37,7 @@ protected:
 
 TEST_F(DriverTest, MissingLibraryIsNoDriver) {
   rt::testing::setDriverLibrary("/nonexistent/libcuda.so.1");
-  kiln_module *module = reinterpret_cast<kiln_module *>(1);
-  EXPECT_EQ(kiln_module_create(kPtx, kPtxSize, &module), KILN_ERROR_NO_DRIVER);
-  EXPECT_EQ(module, nullptr);
+  EXPECT_EQ(kiln_init(), KILN_ERROR_NO_DRIVER);
   std::string message = kiln_last_error();
   EXPECT_EQ(message.rfind("the NVIDIA driver (/nonexistent/libcuda.so.1) "
                           "could not be loaded: /nonexistent/libcuda.so.1: ",
@@ -47,17 +45,46 @@ TEST_F(DriverTest, MissingLibraryIsNoDriver) {
             0u)
       << message;
   // The outcome is kept: the library is not opened again.
-  Module m;
-  Status s = m.load(kPtx, kPtxSize);
+  Status s = kiln::init();
   EXPECT_EQ(s.code(), KILN_ERROR_NO_DRIVER);
   EXPECT_EQ(s.message(), message);
-  EXPECT_FALSE(m);
+}
+
+TEST_F(DriverTest, ArgumentErrorsComeBeforeDriverErrors) {
+  // What a generated launcher does: a module and a kernel up front, then
+  // launches. Only a valid launch with work reaches the driver.
+  rt::testing::setDriverLibrary("/nonexistent/libcuda.so.1");
+  Module module;
+  Status s = module.load(kPtx, kPtxSize);
+  ASSERT_TRUE(s) << "modules need no driver: " << s.message();
+  Metadata meta;
+  ASSERT_TRUE(meta.parse(kGemmMetadata));
+  Kernel kernel;
+  ASSERT_TRUE(kernel.create(module, meta.desc()));
+
+  std::vector<kiln_arg> args = gemmArgs(1000, 512, 256);
+  args[0].tensor.data = nullptr;
+  s = kernel.launch(args);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(s.message(), "gemm_bf16: argument 0 ('a'): data pointer is null");
+  args = gemmArgs(1000, 512, 256);
+  args[1].tensor.shape[1] = 128;
+  s = kernel.launch(args);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_TRUE(kernel.launch(gemmArgs(0, 512, 256))) << "no work";
+
+  s = kernel.launch(gemmArgs(1000, 512, 256));
+  EXPECT_EQ(s.code(), KILN_ERROR_NO_DRIVER);
+  EXPECT_EQ(s.message().rfind("the NVIDIA driver (/nonexistent/libcuda.so.1) "
+                              "could not be loaded",
+                              0),
+            0u)
+      << s.message();
 }
 
 TEST_F(DriverTest, ThisMachinesDriverFailsCleanlyOrWorks) {
   rt::testing::setDriverLibrary(nullptr);
-  Module module;
-  Status s = module.load(kPtx, kPtxSize);
+  Status s = kiln::init();
   if (s.ok())
     GTEST_SKIP() << "a driver and a device are present";
   EXPECT_TRUE(s.code() == KILN_ERROR_NO_DRIVER ||
@@ -71,8 +98,7 @@ TEST_F(DriverTest, StubLibraryHasNoDevice) {
   GTEST_SKIP() << "the CUDA toolkit's stub libcuda.so was not found";
 #else
   rt::testing::setDriverLibrary(KILN_CUDA_STUB_LIBRARY);
-  Module module;
-  Status s = module.load(kPtx, kPtxSize);
+  Status s = kiln::init();
   EXPECT_EQ(s.code(), KILN_ERROR_NO_DEVICE);
   EXPECT_EQ(s.message().rfind("the NVIDIA driver failed to initialize "
                               "(cuInit): ",
@@ -130,6 +156,7 @@ struct Fake {
     CUfunction function;
     void *firstParam;
     std::vector<unsigned char> lastParam; ///< alpha, a float
+    std::vector<unsigned char> firstMap;  ///< A's tensor map
   };
   std::vector<Launch> launches;
 
@@ -215,6 +242,8 @@ struct Fake {
       // The GEMM's last parameter is alpha, the 15th.
       auto *alpha = static_cast<unsigned char *>(params[14]);
       launch.lastParam.assign(alpha, alpha + sizeof(float));
+      auto *map = static_cast<unsigned char *>(params[0]);
+      launch.firstMap.assign(map, map + sizeof(CUtensorMap));
       self->launches.push_back(launch);
       return self->launchResult;
     };
@@ -288,6 +317,8 @@ TEST_F(FakeDriverTest, LaunchesWithTheComputedConfiguration) {
   std::memcpy(&alpha, launch.lastParam.data(), sizeof(alpha));
   EXPECT_EQ(alpha, 0.5f);
   EXPECT_EQ(fake.encodes, 2);
+  EXPECT_EQ(launch.firstMap,
+            std::vector<unsigned char>(sizeof(CUtensorMap), 0x5A));
 
   // The image was loaded once, into the current context, with its NUL.
   ASSERT_EQ(fake.images.size(), 1u);
@@ -300,6 +331,13 @@ TEST_F(FakeDriverTest, LaunchesWithTheComputedConfiguration) {
             CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES);
   EXPECT_EQ(fake.attributes[0].second, 197632);
   EXPECT_EQ(fake.retains, 0) << "a context was current";
+}
+
+TEST_F(FakeDriverTest, InitFindsTheDriver) {
+  Status s = kiln::init();
+  EXPECT_TRUE(s) << s.message();
+  EXPECT_STREQ(kiln_last_error(), "");
+  EXPECT_EQ(fake.loads, 0) << "nothing is loaded";
 }
 
 TEST_F(FakeDriverTest, LoadsOncePerContext) {
@@ -378,6 +416,23 @@ TEST_F(FakeDriverTest, SmallSharedMemoryNeedsNoAttribute) {
   ASSERT_TRUE(kernel.launch(gemmArgs(1000, 512, 256)));
   EXPECT_TRUE(fake.attributes.empty());
   EXPECT_EQ(fake.launches[0].config.sharedMemBytes, 49152u);
+}
+
+TEST_F(FakeDriverTest, EmptyTmaTensorsLaunchWithZeroMaps) {
+  // K = 0: C = 0 is computed, with no tensor map encoded for A or B.
+  Module module;
+  ASSERT_TRUE(module.load(kPtx, kPtxSize));
+  Kernel kernel = gemm(module);
+  std::vector<kiln_arg> args = gemmArgs(1000, 512, 0);
+  args[0].tensor.data = nullptr;
+  args[1].tensor.data = nullptr;
+  Status s = kernel.launch(args);
+  ASSERT_TRUE(s) << s.message();
+  ASSERT_EQ(fake.launches.size(), 1u);
+  EXPECT_EQ(fake.launches[0].config.gridDimX, 8u);
+  EXPECT_EQ(fake.encodes, 0);
+  EXPECT_EQ(fake.launches[0].firstMap,
+            std::vector<unsigned char>(sizeof(CUtensorMap), 0));
 }
 
 TEST_F(FakeDriverTest, ZeroWorkDoesNotTouchTheDriver) {

@@ -168,11 +168,38 @@ INSTANTIATE_TEST_SUITE_P(
                 KILN_ERROR_INVALID_ARGUMENT,
                 "gemm_bf16: argument 1 ('b'): extent -1 of dimension 1 is not "
                 "in 0..2147483647 (int32)"},
-        BadArgs{"empty TMA tensor with work",
-                [](std::vector<kiln_arg> &a) { a = gemmArgs(1000, 512, 0); },
+        BadArgs{"equal extents: K",
+                [](std::vector<kiln_arg> &a) { a[1].tensor.shape[1] = 200; },
                 KILN_ERROR_INVALID_ARGUMENT,
-                "gemm_bf16: argument 0 ('a'): extent 0 of dimension 1: a "
-                "tensor read through TMA needs extents of at least 1"},
+                "gemm_bf16: argument 1 ('b'): extent 200 of dimension 1 does "
+                "not match extent 256 of dimension 1 of argument 0 ('a'): the "
+                "kernel needs them equal"},
+        BadArgs{"equal extents: M",
+                [](std::vector<kiln_arg> &a) {
+                  a[2] = arg(Tensor::rowMajor(fakeAddress(3), KILN_DTYPE_F32,
+                                              {999, 512}));
+                },
+                KILN_ERROR_INVALID_ARGUMENT,
+                "gemm_bf16: argument 2 ('c'): extent 999 of dimension 0 does "
+                "not match extent 1000 of dimension 0 of argument 0 ('a'): "
+                "the kernel needs them equal"},
+        BadArgs{"equal extents of empty tensors",
+                [](std::vector<kiln_arg> &a) {
+                  a = gemmArgs(1000, 512, 0);
+                  a[1].tensor.shape[1] = 64;
+                  a[1].tensor.strides[0] = 64;
+                },
+                KILN_ERROR_INVALID_ARGUMENT,
+                "gemm_bf16: argument 1 ('b'): extent 64 of dimension 1 does "
+                "not match extent 0 of dimension 1 of argument 0 ('a'): the "
+                "kernel needs them equal"},
+        BadArgs{"per-argument rules come first",
+                [](std::vector<kiln_arg> &a) {
+                  a[1].tensor.shape[1] = 200;
+                  a[2].tensor.data = nullptr;
+                },
+                KILN_ERROR_INVALID_ARGUMENT,
+                "gemm_bf16: argument 2 ('c'): data pointer is null"},
         BadArgs{"grid.y limit",
                 [](std::vector<kiln_arg>
                        &a) { a = gemmArgs(1024, 65536 * 256, 64); },
@@ -326,6 +353,32 @@ TEST(Grid, PersistentRunsWholeClusters) {
 // Tensor maps
 //===----------------------------------------------------------------------===//
 
+template <typename T> T read(void *p) {
+  T value;
+  std::memcpy(&value, p, sizeof(T));
+  return value;
+}
+
+/// A driver whose only entry point counts its calls.
+struct FakeEncoderCalls {
+  static inline int count = 0;
+
+  static rt::DriverApi api() {
+    count = 0;
+    rt::DriverApi api;
+    api.cuTensorMapEncodeTiled =
+        [](CUtensorMap *map, CUtensorMapDataType, cuuint32_t, void *,
+           const cuuint64_t *, const cuuint64_t *, const cuuint32_t *,
+           const cuuint32_t *, CUtensorMapInterleave, CUtensorMapSwizzle,
+           CUtensorMapL2promotion, CUtensorMapFloatOOBfill) -> CUresult {
+      ++count;
+      std::memset(map, 0x5A, sizeof(*map));
+      return CUDA_SUCCESS;
+    };
+    return api;
+  }
+};
+
 TEST(TensorMap, FollowsTheDriverConventions) {
   auto desc = parse(kGemmMetadata);
   ASSERT_TRUE(desc);
@@ -415,6 +468,73 @@ TEST(TensorMap, MapsEveryDtypeAndSwizzle) {
   }
 }
 
+TEST(TensorMap, EmptyTensorsGetZeroFilledMaps) {
+  // K = 0: A and B are empty, and C = 0 is still to be stored.
+  auto desc = parse(kGemmMetadata);
+  ASSERT_TRUE(desc);
+  std::vector<kiln_arg> args = gemmArgs(1000, 512, 0);
+  args[0].tensor.data = nullptr;
+  args[1].tensor.data = nullptr;
+  kiln_launch_config config;
+  ASSERT_EQ(rt::planLaunch(*desc, args.data(), args.size(), 0, config),
+            KILN_SUCCESS)
+      << kiln_last_error();
+  EXPECT_EQ(grid(config), (std::vector<uint32_t>{8, 2, 1}));
+
+  // No tensor map is encoded: both slots stay zero.
+  std::vector<KernelParam> params = rt::kernelParams(*desc);
+  rt::DriverApi api = FakeEncoderCalls::api();
+  rt::ParamBuffer buffer;
+  ASSERT_EQ(buffer.pack(*desc, params, args.data(), api), KILN_SUCCESS)
+      << kiln_last_error();
+  EXPECT_EQ(FakeEncoderCalls::count, 0);
+  void **p = buffer.pointers();
+  const unsigned char zeros[sizeof(CUtensorMap)] = {};
+  EXPECT_EQ(std::memcmp(p[0], zeros, sizeof(zeros)), 0);
+  EXPECT_EQ(std::memcmp(p[5], zeros, sizeof(zeros)), 0);
+  // Addresses, extents and strides are passed as usual.
+  EXPECT_EQ(read<uint64_t>(p[1]), 0u);
+  EXPECT_EQ(read<int32_t>(p[2]), 1000);
+  EXPECT_EQ(read<int32_t>(p[3]), 0);
+  EXPECT_EQ(read<int32_t>(p[7]), 512);
+  EXPECT_EQ(read<int32_t>(p[8]), 0);
+
+  // A tensor map of an empty tensor is never asked for.
+  rt::TensorMapSpec spec;
+  EXPECT_EQ(rt::tensorMapSpec(*desc, 0, args[0].tensor, spec),
+            KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(kiln_last_error(),
+               "gemm_bf16: argument 0 ('a'): extent 0 of dimension 1: a "
+               "tensor read through TMA needs extents of at least 1");
+}
+
+TEST(TensorMap, OneEmptyTensorAmongOthers) {
+  // A grid of one CTA over an empty rank-1 TMA tensor.
+  auto desc = parse(replace(
+      replace(replace(kOneTmaTensor, "DTYPE", "f32"), "BOX", "64"), "SWIZZLE",
+      "0"));
+  ASSERT_TRUE(desc);
+  std::vector<kiln_arg> args = {
+      arg(Tensor::rowMajor(nullptr, KILN_DTYPE_F32, {0}))};
+  kiln_launch_config config;
+  ASSERT_EQ(rt::planLaunch(*desc, args.data(), args.size(), 0, config),
+            KILN_SUCCESS)
+      << kiln_last_error();
+  EXPECT_EQ(grid(config), (std::vector<uint32_t>{1, 1, 1}));
+  rt::ParamBuffer buffer;
+  ASSERT_EQ(buffer.pack(*desc, rt::kernelParams(*desc), args.data(),
+                        FakeEncoderCalls::api()),
+            KILN_SUCCESS);
+  EXPECT_EQ(FakeEncoderCalls::count, 0);
+
+  // Not empty: encoded.
+  args[0] = arg(Tensor::rowMajor(fakeAddress(1), KILN_DTYPE_F32, {100}));
+  ASSERT_EQ(buffer.pack(*desc, rt::kernelParams(*desc), args.data(),
+                        FakeEncoderCalls::api()),
+            KILN_SUCCESS);
+  EXPECT_EQ(FakeEncoderCalls::count, 1);
+}
+
 //===----------------------------------------------------------------------===//
 // Kernel parameters
 //===----------------------------------------------------------------------===//
@@ -487,12 +607,6 @@ struct FakeEncoder {
     return api;
   }
 };
-
-template <typename T> T read(void *p) {
-  T value;
-  std::memcpy(&value, p, sizeof(T));
-  return value;
-}
 
 TEST(Params, PackValuesWhereThePointersSay) {
   auto desc = parse(kGemmMetadata);

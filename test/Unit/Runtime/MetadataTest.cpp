@@ -54,6 +54,16 @@ TEST(Metadata, ParsesEveryField) {
   EXPECT_EQ(alpha.kind, KILN_ARG_SCALAR);
   EXPECT_EQ(alpha.dtype, KILN_DTYPE_F32);
 
+  ASSERT_EQ(desc->num_equal, 3u);
+  EXPECT_EQ(desc->equal[0].arg0, 0);
+  EXPECT_EQ(desc->equal[0].dim0, 1);
+  EXPECT_EQ(desc->equal[0].arg1, 1);
+  EXPECT_EQ(desc->equal[0].dim1, 1);
+  EXPECT_EQ(desc->equal[2].arg0, 1);
+  EXPECT_EQ(desc->equal[2].dim0, 0);
+  EXPECT_EQ(desc->equal[2].arg1, 2);
+  EXPECT_EQ(desc->equal[2].dim1, 1);
+
   ASSERT_EQ(desc->num_options, 2u);
   EXPECT_STREQ(desc->options[0].key, "depth");
   EXPECT_STREQ(desc->options[0].value, "4");
@@ -75,6 +85,8 @@ TEST(Metadata, ParsesWhatKilncWritesWithDefaults) {
   EXPECT_FALSE(desc->persistent);
   EXPECT_FALSE(desc->has_ptxas);
   EXPECT_EQ(desc->num_options, 0u);
+  EXPECT_EQ(desc->num_equal, 0u) << "\"equal\" is optional";
+  EXPECT_EQ(desc->equal, nullptr);
   ASSERT_EQ(desc->num_params, 3u);
   EXPECT_EQ(desc->params[0].rank, 1);
   EXPECT_EQ(desc->params[0].block[0], 2048);
@@ -258,6 +270,28 @@ INSTANTIATE_TEST_SUITE_P(
                     R"({"arg": 0, "div": 1})",
                     "grid[0].arg: argument 0 ('a') is not an integer scalar; "
                     "a rule over a tensor needs \"dim\""},
+        // Equal extents.
+        BadMetadata{R"("equal": [[0, 1, 1, 1], )", R"("equal": 7, "x": [)",
+                    "equal: expected an array, got an integer"},
+        BadMetadata{R"([[0, 1, 1, 1], )", R"([7, )",
+                    "equal[0]: expected an array, got an integer"},
+        BadMetadata{"[[0, 1, 1, 1]", "[[0, 1, 1]",
+                    "equal[0]: expected 4 entries ([arg0, dim0, arg1, dim1]), "
+                    "got 3"},
+        BadMetadata{"[0, 0, 2, 0]", R"([0, 0, 2, "0"])",
+                    "equal[1][3]: expected an integer, got a string"},
+        BadMetadata{"[[0, 1, 1, 1]", "[[0, 1, 7, 1]",
+                    "equal[0]: argument 7 does not exist (the kernel has 4)"},
+        BadMetadata{"[[0, 1, 1, 1]", "[[-1, 1, 1, 1]",
+                    "equal[0]: argument -1 does not exist (the kernel has 4)"},
+        BadMetadata{"[[0, 1, 1, 1]", "[[0, 1, 3, 0]",
+                    "equal[0]: argument 3 ('alpha') is not a tensor"},
+        BadMetadata{"[1, 0, 2, 1]", "[1, 0, 2, 2]",
+                    "equal[2]: 2 is not a dimension of argument 2 ('c'), which "
+                    "has rank 2"},
+        BadMetadata{"[[0, 1, 1, 1]", "[[0, -1, 1, 1]",
+                    "equal[0]: -1 is not a dimension of argument 0 ('a'), "
+                    "which has rank 2"},
         // Parameters.
         BadMetadata{R"("params": [)", R"("params0": [)", "params: missing"},
         BadMetadata{R"("params": [)", R"("params": {"a": 1}, "x": [)",
@@ -313,11 +347,12 @@ struct GemmTables {
     {"c", KILN_ARG_TENSOR, KILN_DTYPE_F32, 2, {128, 256}, false, {}, 0},
     {"alpha", KILN_ARG_SCALAR, KILN_DTYPE_F32, 0, {}, false, {}, 0}};
   kiln_option options[1] = {{"depth", "4"}};
+  kiln_equal_extents equal[3] = {{0, 1, 1, 1}, {0, 0, 2, 0}, {1, 0, 2, 1}};
   kiln_kernel_desc desc = {
     "gemm_bf16", "sm_90a", 384, 197632, {2, 1, 1}, false,
     2, {{KILN_GRID_TENSOR_DIM, 0, 2, 0, 128},
         {KILN_GRID_TENSOR_DIM, 0, 2, 1, 256}},
-    4, params, 1, options, false, {}};
+    4, params, 1, options, false, {}, 3, equal};
   // clang-format on
 };
 
@@ -354,6 +389,9 @@ TEST(KernelDesc, KernelCopiesItsDescription) {
   EXPECT_STREQ(kernel.desc().params[3].name, "alpha");
   EXPECT_EQ(kernel.desc().params[1].tma_box[0], 256);
   EXPECT_STREQ(kernel.desc().options[0].value, "4");
+  ASSERT_EQ(kernel.desc().num_equal, 3u);
+  EXPECT_EQ(kernel.desc().equal[2].arg0, 1);
+  EXPECT_EQ(kernel.desc().equal[2].dim1, 1);
 }
 
 struct BadTable {
@@ -408,6 +446,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadTable{"swizzle", [](GemmTables &t) { t.params[1].swizzle = 16; },
                  "params[1].swizzle: 16 is not 0, 32, 64 or 128"},
         BadTable{"options", [](GemmTables &t) { t.options[0].value = nullptr; },
-                 "options[0]: missing key or value"}));
+                 "options[0]: missing key or value"},
+        BadTable{"no equal", [](GemmTables &t) { t.desc.equal = nullptr; },
+                 "equal: missing"},
+        BadTable{"equal argument",
+                 [](GemmTables &t) { t.equal[1].arg1 = 3; },
+                 "equal[1]: argument 3 ('alpha') is not a tensor"},
+        BadTable{"equal dimension",
+                 [](GemmTables &t) { t.equal[0].dim0 = 5; },
+                 "equal[0]: 5 is not a dimension of argument 0 ('a'), which "
+                 "has rank 2"}));
 
 } // namespace

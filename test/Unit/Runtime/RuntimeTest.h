@@ -16,7 +16,7 @@ namespace kiln::test {
 
 /// A warp-specialized GEMM, C[M, N] = alpha * A[M, K] * B[N, K]^T: A and B
 /// read through TMA, C written with plain stores, 128x256 tiles in clusters
-/// of two along M.
+/// of two along M. "equal": A's K is B's K, A's M is C's M, B's N is C's N.
 inline constexpr const char *kGemmMetadata = R"json({
   "name": "gemm_bf16",
   "target": "sm_90a",
@@ -33,6 +33,7 @@ inline constexpr const char *kGemmMetadata = R"json({
      "block": [128, 256], "tma": false},
     {"arg": 3, "name": "alpha", "kind": "scalar", "dtype": "f32"}
   ],
+  "equal": [[0, 1, 1, 1], [0, 0, 2, 0], [1, 0, 2, 1]],
   "options": {"depth": "4", "consumers": "2"},
   "ptxas": {"registers": 168, "spill_stores": 0, "spill_loads": 0,
             "stack_frame": 8}

@@ -18,6 +18,14 @@
  *      dimension is contiguous).
  * A scalar argument is passed as itself.
  *
+ * Empty TMA tensors: the driver encodes no tensor map for an extent of 0, so
+ * a "tma" tensor with an extent of 0 gets a zero-filled CUtensorMap (its
+ * address, extents and strides are passed as usual). The compiler must
+ * issue no TMA through such a map: it loads a TMA tensor only inside a loop
+ * bounded by that tensor's extents, as a GEMM loads A and B in its loop over
+ * K, which runs no iteration when K = 0 (and C = 0 is stored). A launch whose
+ * grid is empty does nothing at all.
+ *
  *===----------------------------------------------------------------------===*/
 
 #ifndef KILN_RUNTIME_ABI_H

@@ -15,9 +15,11 @@
  * kiln_last_error() holds a message for the calling thread. Nothing here exits
  * or aborts the process.
  *
- * Driver: libcuda.so.1 is opened on first use, never linked, so a program
- * built with this runtime starts on a machine without a GPU and gets
- * KILN_ERROR_NO_DRIVER or KILN_ERROR_NO_DEVICE from the calls that need one.
+ * Driver: libcuda.so.1 is opened on first use (kiln_init or the first launch
+ * with work), never linked, so a program built with this runtime starts on a
+ * machine without a GPU and gets KILN_ERROR_NO_DRIVER or KILN_ERROR_NO_DEVICE
+ * from the calls that need one. A launch checks its arguments before it
+ * touches the driver: argument errors are reported the same everywhere.
  *
  * Contexts: a kernel runs in the CUDA context current on the launching thread.
  * When no context is current, the runtime retains the primary context of
@@ -106,6 +108,16 @@ typedef struct kiln_grid_rule {
   int64_t div;   /* the others: >= 1 */
 } kiln_grid_rule;
 
+/// Two extents that must be equal: extent `dim0` of tensor argument `arg0`
+/// and extent `dim1` of tensor argument `arg1`. Metadata "equal" entry
+/// [arg0, dim0, arg1, dim1]; e.g. the K of A and of B in a GEMM.
+typedef struct kiln_equal_extents {
+  int32_t arg0;
+  int32_t dim0;
+  int32_t arg1;
+  int32_t dim1;
+} kiln_equal_extents;
+
 /// An informational "options" entry.
 typedef struct kiln_option {
   const char *key;
@@ -137,6 +149,8 @@ typedef struct kiln_kernel_desc {
   const kiln_option *options;
   bool has_ptxas;
   kiln_ptxas_info ptxas;
+  size_t num_equal;
+  const kiln_equal_extents *equal; /* checked at every launch */
 } kiln_kernel_desc;
 
 /// Parses the metadata JSON of one kernel (`len` bytes, no terminator needed).
@@ -186,6 +200,14 @@ typedef struct kiln_arg {
   kiln_scalar scalar;
 } kiln_arg;
 
+/*===--- Driver -----------------------------------------------------------===*/
+
+/// Opens the CUDA driver and checks that it has a device, as the first
+/// launch with work does; the outcome is kept for the process. Optional: an
+/// application calls it to learn early whether it can run kernels, and gets
+/// KILN_ERROR_NO_DRIVER or KILN_ERROR_NO_DEVICE with a message if not.
+kiln_status kiln_init(void);
+
 /*===--- Modules and kernels ----------------------------------------------===*/
 
 typedef struct kiln_module kiln_module;
@@ -201,8 +223,9 @@ typedef struct kiln_launch_config {
 
 /// Makes a module from a cubin, fatbin or PTX image. The image is copied
 /// (PTX gets a terminating NUL if it lacks one), so the caller may free it.
-/// Loads the driver and checks that a device exists; the image itself is
-/// loaded into a context at the first launch there.
+/// Needs no driver: the image is loaded into a context at the first launch
+/// there, so a generated launcher that creates its module up front still
+/// reports argument errors before driver errors.
 kiln_status kiln_module_create(const void *image, size_t size,
                                kiln_module **out);
 
@@ -222,8 +245,9 @@ void kiln_kernel_destroy(kiln_kernel *kernel);
 /// The kernel's description (owned by the kernel).
 const kiln_kernel_desc *kiln_kernel_get_desc(const kiln_kernel *kernel);
 
-/// Checks arguments against the kernel's parameters and computes the grid,
-/// on the CPU only.
+/// Checks arguments against the kernel's parameters (kinds, dtypes, ranks,
+/// extents, pointers, strides, TMA alignment, and the desc's `equal`
+/// extents) and computes the grid, on the CPU only.
 kiln_status kiln_kernel_validate(const kiln_kernel *kernel,
                                  const kiln_arg *args, size_t num_args);
 
@@ -235,7 +259,8 @@ kiln_status kiln_kernel_launch_config(const kiln_kernel *kernel,
 
 /// Validates and launches on `stream` (a CUstream; null for the default
 /// stream) in the current context. A launch with no work (a grid dimension
-/// of 0) succeeds without touching the driver.
+/// of 0) succeeds without touching the driver. Validation comes first, so an
+/// argument error is reported as such on a machine without a driver too.
 kiln_status kiln_kernel_launch(const kiln_kernel *kernel, const kiln_arg *args,
                                size_t num_args, void *stream);
 

@@ -151,6 +151,9 @@ inline kiln_arg arg(int64_t value) {
   return detail::scalar(KILN_DTYPE_I64, value);
 }
 
+/// Opens the CUDA driver and checks for a device; see kiln_init.
+inline Status init() { return Status::fromLast(kiln_init()); }
+
 /// Parsed kernel metadata.
 class Metadata {
 public:
