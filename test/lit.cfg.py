@@ -93,3 +93,12 @@ if numpy_python:
     config.available_features.add("numpy")
     # First in the list: the default %python is a prefix of it.
     config.substitutions.insert(0, ("%python_numpy", numpy_python))
+
+
+# A C/C++ compiler, for tests that build generated launchers.
+cxx = shutil.which("c++") or shutil.which("g++")
+cc = shutil.which("cc") or shutil.which("gcc")
+if cxx and cc:
+    config.available_features.add("cxx")
+    config.substitutions.append(("%cxx", cxx))
+    config.substitutions.append(("%cc", cc))

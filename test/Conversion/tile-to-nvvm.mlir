@@ -58,7 +58,7 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // CHECK-LABEL: llvm.func @store
 // CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32)
 // CHECK: %[[VEC:.*]] = vector.broadcast %[[V]] : bf16 to vector<64xbf16>
-// CHECK: arith.muli %{{.*}}, %[[STRIDE]] : i64
+// CHECK: arith.muli %{{.*}}, %[[STRIDE]] overflow<nsw> : i64
 // CHECK: scf.if
 // CHECK:   llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<1>
 // CHECK: } else {

@@ -4,8 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// kilnc prog.mlir -o out/         PTX, cubin (when ptxas is installed) and
-//                                 JSON metadata for every kernel
+// kilnc prog.mlir -o out/         PTX, cubin (when ptxas is installed), JSON
+//                                 metadata and a C/C++ launcher (.h, .cpp)
+//                                 for every kernel
+// kilnc prog.mlir --emit=launcher -o gen/prog
+//                                 gen/prog.h and gen/prog.cpp launching all
+//                                 kernels, images embedded
 // kilnc prog.mlir --emit=ptx      one artifact for the whole file, to -o or
 //                                 standard output
 //
@@ -16,6 +20,7 @@
 #include "kiln/InitAllDialects.h"
 #include "kiln/Pipelines/Pipelines.h"
 #include "kiln/Target/KernelMetadata.h"
+#include "kiln/Target/Launcher.h"
 #include "kiln/Target/PTX/PTXEmitter.h"
 
 #include "kiln/Dialect/Tile/IR/TileOps.h"
@@ -38,7 +43,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class EmitKind { All, MLIR, LLVM, PTX, Cubin };
+enum class EmitKind { All, MLIR, LLVM, PTX, Cubin, Launcher };
 
 cl::OptionCategory kilncCategory("kilnc options");
 
@@ -60,7 +65,10 @@ cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::LLVM, "llvm", "optimized LLVM IR"),
                clEnumValN(EmitKind::PTX, "ptx", "PTX assembly"),
                clEnumValN(EmitKind::Cubin, "cubin",
-                          "cubin assembled by ptxas")),
+                          "cubin assembled by ptxas"),
+               clEnumValN(EmitKind::Launcher, "launcher",
+                          "<stem>.h and <stem>.cpp launching every kernel, "
+                          "images embedded (-o <dir>/<stem>)")),
     cl::init(EmitKind::All), cl::cat(kilncCategory));
 
 cl::opt<std::string> targetChip("target",
@@ -260,24 +268,25 @@ int emitSingle(ModuleOp module, Compiler &compiler) {
   return failed(writeFile(out, cubin->cubin, true));
 }
 
-/// The default: for each kernel, <dir>/<kernel>.ptx, .cubin and .json.
-int emitPackage(ModuleOp module, Compiler &compiler) {
-  std::string dir = outputPath.empty() ? "." : outputPath.getValue();
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-    error() << "cannot create output directory '" << dir
-            << "': " << ec.message() << "\n";
-    return 1;
-  }
+/// One kernel of the input, compiled on its own.
+struct Compiled {
+  kiln::CompiledKernel kernel;
+  std::string ptx;
+};
+
+/// Compiles every kernel of `module` separately, so that each has its own
+/// PTX and cubin. Without ptxas the images are PTX (with a warning).
+std::optional<std::vector<Compiled>> compileKernels(ModuleOp module,
+                                                    Compiler &compiler) {
   std::optional<std::string> ptxas = locatePtxas();
   if (!ptxas)
     warning() << "ptxas was not found (install the CUDA toolkit, set "
                  "CUDA_HOME or KILN_PTXAS, or pass --ptxas); writing PTX "
                  "and metadata without cubins\n";
-
-  // One kernel at a time, so that each gets its own PTX and cubin.
   SmallVector<std::string> names;
   for (auto kernel : module.getOps<kiln::tile::KernelOp>())
     names.push_back(kernel.getSymName().str());
+  std::vector<Compiled> all;
   for (const std::string &name : names) {
     OwningOpRef<ModuleOp> single = module.clone();
     for (auto kernel : llvm::make_early_inc_range(
@@ -285,38 +294,103 @@ int emitPackage(ModuleOp module, Compiler &compiler) {
       if (kernel.getSymName() != name)
         kernel.erase();
     if (failed(compiler.lower(*single)))
-      return 1;
+      return std::nullopt;
     std::vector<kiln::KernelMetadata> metas = compiler.takeMetadata(*single);
+    if (metas.size() != 1) {
+      error() << "kernel @" << name << " did not lower to one kernel\n";
+      return std::nullopt;
+    }
     llvm::LLVMContext context;
     std::unique_ptr<llvm::Module> llvmModule =
         compiler.translate(*single, context);
     if (!llvmModule)
-      return 1;
+      return std::nullopt;
     std::optional<std::string> ptx = compiler.ptx(*llvmModule);
     if (!ptx)
-      return 1;
-    llvm::SmallString<256> base(dir);
-    llvm::sys::path::append(base, name);
-    if (failed(writeFile((base + ".ptx").str(), *ptx, false)))
-      return 1;
+      return std::nullopt;
+    Compiled c;
+    c.kernel.meta = std::move(metas.front());
+    c.ptx = *ptx;
+    c.kernel.isCubin = false;
+    c.kernel.image = *ptx;
     if (ptxas) {
       std::optional<kiln::CubinResult> cubin = compiler.cubin(*ptx, *ptxas);
       if (!cubin)
-        return 1;
-      if (failed(writeFile((base + ".cubin").str(), cubin->cubin, true)))
-        return 1;
-      for (kiln::KernelMetadata &meta : metas)
-        meta.ptxas = kiln::parsePtxasReport(cubin->log, meta.name);
+        return std::nullopt;
+      c.kernel.meta.ptxas = kiln::parsePtxasReport(cubin->log, name);
+      c.kernel.image = std::move(cubin->cubin);
+      c.kernel.isCubin = true;
     }
-    for (const kiln::KernelMetadata &meta : metas) {
-      std::string json;
-      llvm::raw_string_ostream os(json);
-      os << llvm::formatv("{0:2}", kiln::toJSON(meta)) << "\n";
-      if (failed(writeFile((base + ".json").str(), json, false)))
-        return 1;
-    }
+    all.push_back(std::move(c));
+  }
+  return all;
+}
+
+/// Writes `<base>.h` and `<base>.cpp`, the launchers of `kernels`.
+LogicalResult writeLaunchers(llvm::StringRef base,
+                             llvm::ArrayRef<kiln::CompiledKernel> kernels) {
+  llvm::StringRef stem = llvm::sys::path::filename(base);
+  std::string source = inputFilename == "-"
+                           ? std::string("<stdin>")
+                           : llvm::sys::path::filename(inputFilename).str();
+  if (failed(writeFile((base + ".h").str(),
+                       kiln::emitLauncherHeader(kernels, stem, source),
+                       false)))
+    return failure();
+  return writeFile((base + ".cpp").str(),
+                   kiln::emitLauncherSource(kernels, stem, source), false);
+}
+
+/// The default: for each kernel, <dir>/<kernel>.ptx, .cubin, .json, and the
+/// launcher <kernel>.h and .cpp.
+int emitPackage(ModuleOp module, Compiler &compiler) {
+  std::string dir = outputPath.empty() ? "." : outputPath.getValue();
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error() << "cannot create output directory '" << dir
+            << "': " << ec.message() << "\n";
+    return 1;
+  }
+  std::optional<std::vector<Compiled>> all = compileKernels(module, compiler);
+  if (!all)
+    return 1;
+  for (const Compiled &c : *all) {
+    const kiln::KernelMetadata &meta = c.kernel.meta;
+    llvm::SmallString<256> base(dir);
+    llvm::sys::path::append(base, meta.name);
+    std::string json;
+    llvm::raw_string_ostream os(json);
+    os << llvm::formatv("{0:2}", kiln::toJSON(meta)) << "\n";
+    if (failed(writeFile((base + ".ptx").str(), c.ptx, false)) ||
+        (c.kernel.isCubin &&
+         failed(writeFile((base + ".cubin").str(), c.kernel.image, true))) ||
+        failed(writeFile((base + ".json").str(), json, false)) ||
+        failed(writeLaunchers(base, {c.kernel})))
+      return 1;
   }
   return 0;
+}
+
+/// --emit=launcher -o <dir>/<stem>: one header and source for all kernels.
+int emitLauncher(ModuleOp module, Compiler &compiler) {
+  if (outputPath.empty() || outputPath == "-") {
+    error() << "--emit=launcher needs -o <dir>/<stem>: it writes <stem>.h "
+               "and <stem>.cpp\n";
+    return 1;
+  }
+  llvm::StringRef parent = llvm::sys::path::parent_path(outputPath);
+  if (!parent.empty())
+    if (std::error_code ec = llvm::sys::fs::create_directories(parent)) {
+      error() << "cannot create output directory '" << parent
+              << "': " << ec.message() << "\n";
+      return 1;
+    }
+  std::optional<std::vector<Compiled>> all = compileKernels(module, compiler);
+  if (!all)
+    return 1;
+  std::vector<kiln::CompiledKernel> kernels;
+  for (Compiled &c : *all)
+    kernels.push_back(std::move(c.kernel));
+  return failed(writeLaunchers(outputPath, kernels));
 }
 
 } // namespace
@@ -406,5 +480,7 @@ int main(int argc, char **argv) {
   Compiler compiler(target, options);
   if (emitKind == EmitKind::All)
     return emitPackage(*module, compiler);
+  if (emitKind == EmitKind::Launcher)
+    return emitLauncher(*module, compiler);
   return emitSingle(*module, compiler);
 }

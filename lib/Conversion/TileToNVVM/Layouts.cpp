@@ -12,6 +12,8 @@
 
 #include "Layouts.h"
 
+#include "LoweringUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
@@ -51,11 +53,10 @@ static SmallVector<Value> emitBlockedBase(OpBuilder &b, Location loc,
   SmallVector<Value> base;
   for (int64_t d = 0; d < layout.getRank(); ++d) {
     int64_t elems = layout.getElems()[d];
-    Value w = arith::MulIOp::create(
-        b, loc, warpIdx[d], i32Const(b, loc, elems * layout.getThreads()[d]));
-    Value l = arith::MulIOp::create(b, loc, laneIdx[d],
-                                    i32Const(b, loc, elems));
-    base.push_back(arith::AddIOp::create(b, loc, w, l));
+    Value w = emitMulNsw(b, loc, warpIdx[d],
+                         i32Const(b, loc, elems * layout.getThreads()[d]));
+    Value l = emitMulNsw(b, loc, laneIdx[d], i32Const(b, loc, elems));
+    base.push_back(emitAddNsw(b, loc, w, l));
   }
   return base;
 }
@@ -70,14 +71,14 @@ static SmallVector<Value> emitMmaBase(OpBuilder &b, Location loc,
   Value inGroup = arith::RemUIOp::create(b, loc, tid, i32Const(b, loc, 128));
   Value warp = arith::DivUIOp::create(b, loc, inGroup, i32Const(b, loc, 32));
   Value lane = arith::RemUIOp::create(b, loc, inGroup, i32Const(b, loc, 32));
-  Value groupRow = arith::MulIOp::create(
+  Value groupRow = emitMulNsw(
       b, loc, group, i32Const(b, loc, shape[0] / layout.getWarpgroups()));
-  Value warpRow = arith::MulIOp::create(b, loc, warp, i32Const(b, loc, 16));
+  Value warpRow = emitMulNsw(b, loc, warp, i32Const(b, loc, 16));
   Value laneRow = arith::DivUIOp::create(b, loc, lane, i32Const(b, loc, 4));
-  Value row = arith::AddIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, groupRow, warpRow), laneRow);
+  Value row = emitAddNsw(b, loc, emitAddNsw(b, loc, groupRow, warpRow),
+                         laneRow);
   Value quad = arith::RemUIOp::create(b, loc, lane, i32Const(b, loc, 4));
-  Value col = arith::MulIOp::create(b, loc, quad, i32Const(b, loc, 2));
+  Value col = emitMulNsw(b, loc, quad, i32Const(b, loc, 2));
   return {row, col};
 }
 
@@ -115,8 +116,7 @@ ElementCoords kiln::emitElementCoords(OpBuilder &b, Location loc,
     for (int64_t d = 0; d < rank; ++d) {
       Value c = offset[d] == 0
                     ? base[d]
-                    : arith::AddIOp::create(b, loc, base[d],
-                                            i32Const(b, loc, offset[d]));
+                    : emitAddNsw(b, loc, base[d], i32Const(b, loc, offset[d]));
       if (wraps[d])
         c = arith::RemUIOp::create(b, loc, c, i32Const(b, loc, shape[d]));
       coords[r][d] = c;

@@ -49,6 +49,14 @@ Value kiln::emitI32(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, v, 32);
 }
 
+Value kiln::emitAddNsw(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::AddIOp::create(b, loc, x, y, arith::IntegerOverflowFlags::nsw);
+}
+
+Value kiln::emitMulNsw(OpBuilder &b, Location loc, Value x, Value y) {
+  return arith::MulIOp::create(b, loc, x, y, arith::IntegerOverflowFlags::nsw);
+}
+
 Value kiln::emitBlockId(OpBuilder &b, Location loc, GridDim dim) {
   Type i32 = b.getI32Type();
   switch (dim) {
@@ -106,7 +114,7 @@ SmallVector<Value> kiln::offsetCoords(OpBuilder &b, Location loc,
                                       ValueRange base, ValueRange offset) {
   SmallVector<Value> out;
   for (auto [x, y] : llvm::zip(base, offset))
-    out.push_back(arith::AddIOp::create(b, loc, x, y));
+    out.push_back(emitAddNsw(b, loc, x, y));
   return out;
 }
 
@@ -155,8 +163,8 @@ Value kiln::emitElementAddress(OpBuilder &b, Location loc,
   Value offset = arith::ExtSIOp::create(b, loc, i64, coords[rank - 1]);
   for (int64_t d = 0; d + 1 < rank; ++d) {
     Value c = arith::ExtSIOp::create(b, loc, i64, coords[d]);
-    Value term = arith::MulIOp::create(b, loc, c, desc.strides[d]);
-    offset = arith::AddIOp::create(b, loc, offset, term);
+    Value term = emitMulNsw(b, loc, c, desc.strides[d]);
+    offset = emitAddNsw(b, loc, offset, term);
   }
   return LLVM::GEPOp::create(b, loc, desc.base.getType(),
                              getStorageType(elementType), desc.base,
@@ -205,8 +213,7 @@ static SmallVector<Value> stepLast(OpBuilder &b, Location loc,
                                   ValueRange coords, int64_t delta) {
   SmallVector<Value> out(coords);
   if (delta != 0)
-    out.back() =
-        arith::AddIOp::create(b, loc, out.back(), emitI32(b, loc, delta));
+    out.back() = emitAddNsw(b, loc, out.back(), emitI32(b, loc, delta));
   return out;
 }
 

@@ -34,6 +34,14 @@ DescValues unpackDesc(mlir::Value desc);
 void eraseDescriptorCasts(mlir::ModuleOp module);
 
 mlir::Value emitI32(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
+
+/// x + y and x * y for index arithmetic, which never wraps (coordinates
+/// and offsets of tensors below 2^31 elements per dimension): `nsw` lets
+/// LLVM fold the sign extensions of addresses into immediate offsets.
+mlir::Value emitAddNsw(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       mlir::Value y);
+mlir::Value emitMulNsw(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       mlir::Value y);
 mlir::Value emitBlockId(mlir::OpBuilder &b, mlir::Location loc,
                         tile::GridDim dim);
 mlir::Value emitGridDim(mlir::OpBuilder &b, mlir::Location loc,

@@ -282,6 +282,8 @@ public:
         emitElementCoords(rewriter, loc, layout, type.getShape(), tid);
     int64_t run = getContiguousRun(layout, type.getShape());
     SmallVector<Value> elems = unpackVector(rewriter, loc, adaptor.getValue());
+    // One check per run: a whole-tile fast path would duplicate the stores,
+    // and with an epilogue's values live across both copies ptxas spills.
     for (size_t r = 0; r < coords.size(); r += run) {
       SmallVector<Value> global =
           offsetCoords(rewriter, loc, coords[r], adaptor.getCoords());

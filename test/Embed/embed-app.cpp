@@ -1,0 +1,273 @@
+//===- embed-app.cpp - an application that links a generated GEMM launcher ===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Built against an installed Kiln: kiln_add_kernels(embed-app gemm.mlir)
+// compiles examples/gemm.mlir with kilnc at build time and links the
+// launchers of gemm.h. Calls gemm_bf16_nt: C (M x N) = A (M x K) B (N x K)^T,
+// all bf16 and row-major.
+//
+//   embed-app checks        bad launches, each rejected with a message that
+//                           names the argument and the rule; needs no GPU
+//                           (device addresses are made up: validation comes
+//                           before any use of the driver)
+//   embed-app run [MxNxK]...
+//                           runs the GEMM on random inputs (C poisoned with
+//                           NaN first) and compares every element with a CPU
+//                           reference; prints "ok". Without a GPU, prints
+//                           the runtime's error and exits with 77.
+//
+// Exit status: 0 success, 1 a check failed, 2 a usage or CUDA error,
+// 77 skipped: no GPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "gemm.h"
+
+#include <cuda_runtime.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr int kSkipped = 77;
+
+//===----------------------------------------------------------------------===//
+// checks
+//===----------------------------------------------------------------------===//
+
+/// A device address that is never dereferenced: validation rejects every
+/// launch it appears in. Aligned like cudaMalloc's.
+void *fakeAddress(uintptr_t index) {
+  return reinterpret_cast<void *>(uintptr_t(0x7f0000000000) +
+                                  index * 0x10000000);
+}
+
+kiln_tensor matrix(void *data, kiln_dtype dtype, int64_t rows, int64_t cols) {
+  return kiln::Tensor::rowMajor(data, dtype, {rows, cols});
+}
+
+/// Launches gemm_bf16_nt with arguments that break one rule and prints what
+/// the launcher returns; true if it rejected them as invalid.
+bool expectRejected(const char *what, const kiln_tensor &a,
+                    const kiln_tensor &b, const kiln_tensor &c) {
+  kiln::Status s = kiln::kernels::gemm_bf16_nt(a, b, c);
+  std::printf("%s: %s: %s\n", what, kiln_status_string(s.code()),
+              s.message().c_str());
+  return s.code() == KILN_ERROR_INVALID_ARGUMENT;
+}
+
+int runChecks() {
+  const int64_t m = 256, n = 512, k = 128;
+  kiln_tensor a = matrix(fakeAddress(1), KILN_DTYPE_BF16, m, k);
+  kiln_tensor b = matrix(fakeAddress(2), KILN_DTYPE_BF16, n, k);
+  kiln_tensor c = matrix(fakeAddress(3), KILN_DTYPE_BF16, m, n);
+  bool ok = true;
+
+  kiln_tensor nullA = a;
+  nullA.data = nullptr;
+  ok &= expectRejected("null pointer", nullA, b, c);
+
+  kiln_tensor f16B = b;
+  f16B.dtype = KILN_DTYPE_F16;
+  ok &= expectRejected("wrong dtype", a, f16B, c);
+
+  // K = 100 bf16 elements: rows of 200 bytes, not a multiple of 16.
+  ok &= expectRejected("misaligned pitch",
+                       matrix(fakeAddress(1), KILN_DTYPE_BF16, m, 100),
+                       matrix(fakeAddress(2), KILN_DTYPE_BF16, n, 100), c);
+
+  // B's K differs from A's. Launched only if the kernel's description ties
+  // the two together: with made-up addresses, an accepted launch would run.
+  const kiln_kernel_desc *desc = kiln_gemm_bf16_nt_desc();
+  if (!desc || desc->num_equal == 0) {
+    std::printf("mismatched shapes: not tried: the description of "
+                "gemm_bf16_nt has no \"equal\" extents\n");
+    ok = false;
+  } else {
+    ok &= expectRejected("mismatched shapes", a,
+                         matrix(fakeAddress(2), KILN_DTYPE_BF16, n, k / 2), c);
+  }
+  return ok ? 0 : 1;
+}
+
+//===----------------------------------------------------------------------===//
+// run
+//===----------------------------------------------------------------------===//
+
+#define CHECK_CUDA(call)                                                       \
+  do {                                                                         \
+    cudaError_t err_ = (call);                                                 \
+    if (err_ != cudaSuccess) {                                                 \
+      std::fprintf(stderr, "embed-app: %s failed: %s\n", #call,                \
+                   cudaGetErrorString(err_));                                  \
+      return 2;                                                                \
+    }                                                                          \
+  } while (0)
+
+uint16_t toBf16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof(bits));
+  bits += 0x7fff + ((bits >> 16) & 1); // round to nearest even
+  return uint16_t(bits >> 16);
+}
+
+float fromBf16(uint16_t value) {
+  uint32_t bits = uint32_t(value) << 16;
+  float f;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
+}
+
+/// Random multiples of 1/64 in [-1, 1], never 0: exact in bf16, and their
+/// products add up exactly in f32 for the K used here.
+struct Random {
+  uint64_t state;
+  uint16_t next() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    int v = int((state >> 33) % 128) - 64; // -64 .. 63
+    return toBf16(float(v >= 0 ? v + 1 : v) / 64.0f);
+  }
+};
+
+struct Shape {
+  int64_t m, n, k;
+};
+
+bool parseShape(const char *text, Shape &out) {
+  long long m, n, k;
+  char tail;
+  if (std::sscanf(text, "%lldx%lldx%lld%c", &m, &n, &k, &tail) != 3 || m < 1 ||
+      n < 1 || k < 0)
+    return false;
+  out = {m, n, k};
+  return true;
+}
+
+/// Runs one GEMM and compares every element of C; 0 when all match.
+int runShape(const Shape &s, Random &random) {
+  size_t sizeA = size_t(s.m * s.k), sizeB = size_t(s.n * s.k),
+         sizeC = size_t(s.m * s.n);
+  std::vector<uint16_t> a(sizeA), b(sizeB), c(sizeC, 0x7fc0); // NaN
+  for (uint16_t &x : a)
+    x = random.next();
+  for (uint16_t &x : b)
+    x = random.next();
+
+  void *da = nullptr, *db = nullptr, *dc = nullptr;
+  if (sizeA)
+    CHECK_CUDA(cudaMalloc(&da, sizeA * 2));
+  if (sizeB)
+    CHECK_CUDA(cudaMalloc(&db, sizeB * 2));
+  CHECK_CUDA(cudaMalloc(&dc, sizeC * 2));
+  if (sizeA)
+    CHECK_CUDA(cudaMemcpy(da, a.data(), sizeA * 2, cudaMemcpyHostToDevice));
+  if (sizeB)
+    CHECK_CUDA(cudaMemcpy(db, b.data(), sizeB * 2, cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(dc, c.data(), sizeC * 2, cudaMemcpyHostToDevice));
+
+  kiln::Status status = kiln::kernels::gemm_bf16_nt(
+      matrix(da, KILN_DTYPE_BF16, s.m, s.k),
+      matrix(db, KILN_DTYPE_BF16, s.n, s.k),
+      matrix(dc, KILN_DTYPE_BF16, s.m, s.n));
+  if (!status) {
+    std::printf("%lldx%lldx%lld: %s: %s\n", (long long)s.m, (long long)s.n,
+                (long long)s.k, kiln_status_string(status.code()),
+                status.message().c_str());
+    return 1;
+  }
+  CHECK_CUDA(cudaDeviceSynchronize());
+  CHECK_CUDA(cudaMemcpy(c.data(), dc, sizeC * 2, cudaMemcpyDeviceToHost));
+  cudaFree(da);
+  cudaFree(db);
+  cudaFree(dc);
+
+  size_t bad = 0;
+  double worst = 0;
+  for (int64_t i = 0; i < s.m; ++i) {
+    for (int64_t j = 0; j < s.n; ++j) {
+      float want = 0;
+      for (int64_t p = 0; p < s.k; ++p)
+        want += fromBf16(a[i * s.k + p]) * fromBf16(b[j * s.k + p]);
+      float got = fromBf16(c[i * s.n + j]);
+      // The reference is exact, and so is f32 accumulation of these
+      // inputs; C is rounded once to bf16 (half an ulp: 2^-8 relative).
+      // Twice that, and a hair for the accumulation order.
+      double error = std::fabs(double(got) - double(want));
+      bool good = error <= std::ldexp(std::fabs(double(want)), -7) + 1e-5;
+      if (!good && bad++ == 0)
+        std::printf("  C[%lld, %lld] = %g, expected %g\n", (long long)i,
+                    (long long)j, double(got), double(want));
+      if (error > worst || std::isnan(error))
+        worst = error;
+    }
+  }
+  std::printf("%lldx%lldx%lld: %zu of %zu elements wrong, max error %g\n",
+              (long long)s.m, (long long)s.n, (long long)s.k, bad, sizeC,
+              worst);
+  return bad == 0 ? 0 : 1;
+}
+
+int runGemms(int argc, char **argv) {
+  std::vector<Shape> shapes;
+  for (int i = 0; i < argc; ++i) {
+    Shape s;
+    if (!parseShape(argv[i], s)) {
+      std::fprintf(stderr, "embed-app: bad shape '%s', expected MxNxK\n",
+                   argv[i]);
+      return 2;
+    }
+    shapes.push_back(s);
+  }
+  if (shapes.empty())
+    shapes = {{1, 8, 8}, {127, 136, 72}, {256, 512, 1000}, {130, 264, 0}};
+
+  // Where there is no GPU, the runtime says why, and so does a launch.
+  kiln::Status s = kiln::init();
+  if (!s) {
+    std::printf("no GPU: %s: %s\n", kiln_status_string(s.code()),
+                s.message().c_str());
+    // The driver's absence is kept for the process: this launch cannot run.
+    s = kiln::kernels::gemm_bf16_nt(
+        matrix(fakeAddress(1), KILN_DTYPE_BF16, 128, 64),
+        matrix(fakeAddress(2), KILN_DTYPE_BF16, 256, 64),
+        matrix(fakeAddress(3), KILN_DTYPE_BF16, 128, 256));
+    std::printf("launch: %s: %s\n", kiln_status_string(s.code()),
+                s.message().c_str());
+    std::printf("skipped: no GPU\n");
+    return kSkipped;
+  }
+  CHECK_CUDA(cudaSetDevice(0));
+  CHECK_CUDA(cudaFree(nullptr)); // the primary context, made current
+
+  Random random{0x6b696c6eull};
+  int failures = 0;
+  for (const Shape &shape : shapes) {
+    int r = runShape(shape, random);
+    if (r == 2)
+      return 2;
+    failures += r;
+  }
+  if (failures)
+    return 1;
+  std::printf("ok\n");
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "checks") == 0 && argc == 2)
+    return runChecks();
+  if (argc >= 2 && std::strcmp(argv[1], "run") == 0)
+    return runGemms(argc - 2, argv + 2);
+  std::fprintf(stderr, "usage: embed-app checks | run [MxNxK]...\n");
+  return 2;
+}
