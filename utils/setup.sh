@@ -3,7 +3,8 @@
 #   1. installs the Debian packages Kiln builds with (LLVM/MLIR 22, CMake,
 #      Ninja, ccache, GoogleTest, NumPy for tests) if any is missing;
 #   2. configures and builds everything into build/;
-#   3. compiles the example GEMM with kilnc into build/out/.
+#   3. compiles the example GEMM with kilnc into build/out/ (PTX, cubin,
+#      metadata and launcher per kernel).
 # The CUDA toolkit (ptxas, cuda.h) is expected at /usr/local/cuda or
 # $CUDA_HOME; without ptxas kilnc writes PTX but no cubins.
 set -euo pipefail
@@ -28,6 +29,6 @@ bash utils/configure.sh
 cmake --build build
 
 mkdir -p build/out
-build/bin/kilnc examples/axpy.mlir -o build/out
-echo "setup: compiled examples/axpy.mlir into build/out:"
+build/bin/kilnc examples/gemm.mlir -o build/out
+echo "setup: compiled examples/gemm.mlir into build/out:"
 ls -l build/out

@@ -28,6 +28,17 @@ t256x128p --tile=256x128x64 --persistent
 t128x128 --tile=128x128x64
 VARIANTS
 cp build/test/gpu/kiln-gemm-check "$stage/bin/"
+
+# An application built against the installed package, linking the GEMM
+# launcher that kiln_add_kernels generates (issue: AOT packaging).
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cmake --build build
+cmake --install build --prefix "$scratch/prefix" > /dev/null
+cmake -G Ninja -S test/Embed -B "$scratch/app" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$scratch/prefix" -DEMBED_OPT=OFF > /dev/null
+cmake --build "$scratch/app" --target embed-app > /dev/null
+cp "$scratch/app/embed-app" "$stage/bin/"
 cp test/gpu/run-gpu-checks.sh "$stage/"
 git rev-parse --short HEAD > "$stage/commit" 2>/dev/null || echo unknown > "$stage/commit"
 git diff --quiet HEAD 2>/dev/null || echo "(with uncommitted changes)" >> "$stage/commit"

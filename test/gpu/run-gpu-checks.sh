@@ -9,7 +9,8 @@
 # 1. Correctness: every element of C against cuBLAS in f32 (pedantic), random
 #    inputs, C poisoned with NaN first; all shapes of the GEMM issue, both B
 #    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU epilogue;
-#    every tile-shape and persistence variant on the smaller shapes.
+#    every tile-shape and persistence variant on the smaller shapes; an
+#    application linking a generated launcher.
 # 2. compute-sanitizer memcheck, racecheck and synccheck on two small shapes.
 # 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians; the
 #    best variant per shape is what a shape dispatch would run.
@@ -59,6 +60,13 @@ for layout in nt nn; do
 done
 step "check bias + SiLU epilogue" 120 "$bin" --layout nt --epilogue bias-silu --check \
   --kernel "$k/gemm_bias_silu" 127x136x72 1000x1000x1000 || status=1
+# An application linked against the installed package and the launcher
+# kiln_add_kernels generated: bad launches rejected, then its GEMM checked.
+if [ -x "$here/bin/embed-app" ]; then
+  step "embed-app: launcher argument checks" 60 "$here/bin/embed-app" checks || status=1
+  step "embed-app: GEMM through the generated launcher" 120 "$here/bin/embed-app" run \
+    1x8x8 127x136x72 256x512x1000 1000x1000x1000 130x264x0 || status=1
+fi
 
 # 2. compute-sanitizer on two small shapes (the ring wraps in the first).
 cs=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -n1)

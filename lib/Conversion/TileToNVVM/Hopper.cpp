@@ -358,43 +358,28 @@ void emitWait(OpBuilder &b, Location loc, Value barrier, Value phase) {
                                         emitI32(b, loc, kTryWaitTicks));
 }
 
-class PutEnterPattern : public OpConversionPattern<aref::PutEnterOp> {
+/// put.enter waits on the slot's empty barrier, get.enter on its full one;
+/// both hand out the slot's buffers.
+template <typename EnterOp, bool Producer>
+class EnterPattern : public OpConversionPattern<EnterOp> {
 public:
-  using OpConversionPattern::OpConversionPattern;
+  using OpConversionPattern<EnterOp>::OpConversionPattern;
 
   LogicalResult
-  matchAndRewrite(aref::PutEnterOp op, OpAdaptor adaptor,
+  matchAndRewrite(EnterOp op, typename EnterOp::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     aref::RefType type = op.getRef().getType();
-    emitWait(rewriter, loc,
-             emptyBarrier(rewriter, loc, adaptor.getRef(), type,
-                          adaptor.getSlot()),
-             adaptor.getPhase());
-    rewriter.replaceOp(op, slotBuffers(rewriter, loc, adaptor.getRef(), type,
-                                       adaptor.getSlot()));
+    Value ref = adaptor.getRef(), slot = adaptor.getSlot();
+    Value barrier = Producer ? emptyBarrier(rewriter, loc, ref, type, slot)
+                             : fullBarrier(rewriter, loc, ref, type, slot);
+    emitWait(rewriter, loc, barrier, adaptor.getPhase());
+    rewriter.replaceOp(op, slotBuffers(rewriter, loc, ref, type, slot));
     return success();
   }
 };
-
-class GetEnterPattern : public OpConversionPattern<aref::GetEnterOp> {
-public:
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(aref::GetEnterOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    aref::RefType type = op.getRef().getType();
-    emitWait(rewriter, loc,
-             fullBarrier(rewriter, loc, adaptor.getRef(), type,
-                         adaptor.getSlot()),
-             adaptor.getPhase());
-    rewriter.replaceOp(op, slotBuffers(rewriter, loc, adaptor.getRef(), type,
-                                       adaptor.getSlot()));
-    return success();
-  }
-};
+using PutEnterPattern = EnterPattern<aref::PutEnterOp, /*Producer=*/true>;
+using GetEnterPattern = EnterPattern<aref::GetEnterOp, /*Producer=*/false>;
 
 /// The producer publishes: with `async`, it arms the full barrier with the
 /// slot's bytes, which the TMA copies then deliver.

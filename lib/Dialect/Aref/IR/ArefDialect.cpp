@@ -62,6 +62,13 @@ MemRefType RefType::getBufferType(unsigned i) const {
                                           kSharedMemorySpace));
 }
 
+SmallVector<Type> RefType::getBufferTypes() const {
+  SmallVector<Type> types;
+  for (unsigned i = 0; i < getPayload().size(); ++i)
+    types.push_back(getBufferType(i));
+  return types;
+}
+
 int64_t RefType::getSlotBytes() const {
   int64_t bytes = 0;
   for (Type t : getPayload()) {

@@ -233,11 +233,8 @@ LogicalResult ArefPipelinePass::rewriteProducer(IRRewriter &rewriter,
     rewriter.setInsertionPoint(put);
     auto [slot, phase] =
         emitSlotAndPhase(rewriter, loc, counter, type.getDepth(), true);
-    SmallVector<Type> bufferTypes;
-    for (unsigned i = 0; i < type.getPayload().size(); ++i)
-      bufferTypes.push_back(type.getBufferType(i));
-    auto enter =
-        PutEnterOp::create(rewriter, loc, bufferTypes, ref, slot, phase);
+    auto enter = PutEnterOp::create(rewriter, loc, type.getBufferTypes(), ref,
+                                    slot, phase);
     PutExitOp::create(rewriter, loc, ref, slot, /*async=*/true);
     for (auto [value, buffer] :
          llvm::zip(put.getValues(), enter.getBuffers())) {
@@ -288,11 +285,8 @@ LogicalResult ArefPipelinePass::rewriteConsumer(IRRewriter &rewriter,
       return op->emitOpError() << "is not expected in a consumer role";
     auto [slot, phase] =
         emitSlotAndPhase(rewriter, loc, counter, type.getDepth(), false);
-    SmallVector<Type> bufferTypes;
-    for (unsigned i = 0; i < type.getPayload().size(); ++i)
-      bufferTypes.push_back(type.getBufferType(i));
-    auto enter =
-        GetEnterOp::create(rewriter, loc, bufferTypes, ref, slot, phase);
+    auto enter = GetEnterOp::create(rewriter, loc, type.getBufferTypes(), ref,
+                                    slot, phase);
     held.push_back(slot);
     for (auto [value, buffer] : llvm::zip(get.getValues(), enter.getBuffers()))
       buffers[value] = buffer;

@@ -10,7 +10,6 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
-#include "llvm/ADT/Sequence.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallSet.h"
 
@@ -30,6 +29,25 @@ static bool sameShapeAndElement(ShapedType a, ShapedType b) {
 // KernelOp
 //===----------------------------------------------------------------------===//
 
+/// Parses `%name` and finds it among the kernel's arguments; `clause` names
+/// the header clause in the error.
+static ParseResult parseArgumentIndex(OpAsmParser &parser,
+                                      ArrayRef<OpAsmParser::Argument> args,
+                                      StringRef clause, int64_t &index) {
+  SMLoc loc = parser.getCurrentLocation();
+  OpAsmParser::UnresolvedOperand operand;
+  if (parser.parseOperand(operand))
+    return failure();
+  for (auto [i, arg] : llvm::enumerate(args))
+    if (arg.ssaName.name == operand.name &&
+        arg.ssaName.number == operand.number) {
+      index = i;
+      return success();
+    }
+  return parser.emitError(loc) << clause << " refers to '" << operand.name
+                               << "', which is not a kernel argument";
+}
+
 /// Parses one grid entry: `N`, `%desc[d] / T` or `%scalar / T`.
 static ParseResult parseGridExtent(OpAsmParser &parser,
                                    ArrayRef<OpAsmParser::Argument> args,
@@ -47,17 +65,10 @@ static ParseResult parseGridExtent(OpAsmParser &parser,
     return success(static_cast<bool>(extent));
   }
   SMLoc loc = parser.getCurrentLocation();
-  OpAsmParser::UnresolvedOperand operand;
-  if (parser.parseOperand(operand))
+  int64_t index;
+  if (parseArgumentIndex(parser, args, "grid", index))
     return failure();
-  std::optional<int64_t> argIndex;
-  for (auto [i, arg] : llvm::enumerate(args))
-    if (arg.ssaName.name == operand.name &&
-        arg.ssaName.number == operand.number)
-      argIndex = i;
-  if (!argIndex)
-    return parser.emitError(loc) << "grid refers to '" << operand.name
-                                 << "', which is not a kernel argument";
+  std::optional<int64_t> argIndex = index;
   std::optional<int64_t> dim;
   if (succeeded(parser.parseOptionalLSquare())) {
     int64_t d;
@@ -119,19 +130,9 @@ ParseResult KernelOp::parse(OpAsmParser &parser, OperationState &result) {
   if (succeeded(parser.parseOptionalKeyword("where"))) {
     SmallVector<Attribute> pairs;
     auto parseExtent = [&](int64_t &arg, int64_t &dim) -> ParseResult {
-      SMLoc loc = parser.getCurrentLocation();
-      OpAsmParser::UnresolvedOperand operand;
-      if (parser.parseOperand(operand) || parser.parseLSquare() ||
-          parser.parseInteger(dim) || parser.parseRSquare())
-        return failure();
-      for (auto [i, a] : llvm::enumerate(args))
-        if (a.ssaName.name == operand.name &&
-            a.ssaName.number == operand.number) {
-          arg = i;
-          return success();
-        }
-      return parser.emitError(loc) << "where(...) refers to '" << operand.name
-                                   << "', which is not a kernel argument";
+      return failure(parseArgumentIndex(parser, args, "where(...)", arg) ||
+                     parser.parseLSquare() || parser.parseInteger(dim) ||
+                     parser.parseRSquare());
     };
     auto parseOne = [&]() -> ParseResult {
       int64_t a0, d0, a1, d1;
@@ -501,10 +502,7 @@ LogicalResult AsyncLoadOp::verify() {
                          << " does not hold the descriptor's tile "
                          << desc.getTileType();
   auto ref = cast<kiln::aref::RefType>(getRef().getType());
-  if (!llvm::is_contained(
-          llvm::map_range(llvm::seq<unsigned>(0, ref.getPayload().size()),
-                          [&](unsigned i) { return ref.getBufferType(i); }),
-          buffer))
+  if (!llvm::is_contained(ref.getBufferTypes(), Type(buffer)))
     return emitOpError() << "buffer " << buffer
                          << " is not a buffer of the aref " << ref;
   return success();

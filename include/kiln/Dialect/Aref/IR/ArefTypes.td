@@ -29,6 +29,8 @@ def Aref_RefType : Aref_Type<"Ref", "ref"> {
   let extraClassDeclaration = [{
     /// The shared-memory buffer type of payload `i` in one slot.
     ::mlir::MemRefType getBufferType(unsigned i) const;
+    /// The buffer types of one slot, payload order.
+    ::llvm::SmallVector<::mlir::Type> getBufferTypes() const;
     /// Bytes of one slot (all payloads).
     int64_t getSlotBytes() const;
     /// The same channel with another depth.
