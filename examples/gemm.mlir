@@ -62,3 +62,30 @@ tile.kernel @gemm_f16_nn(%a: !tile.desc<128x64xf16>, %b: !tile.desc<64x256xf16>,
   tile.store %acc, %c[%m, %n] : tensor<128x256xf32>, !tile.desc<128x256xf32>
   tile.return
 }
+
+// 8-bit floats (e4m3) A and B (N x K: wgmma reads 8-bit operands K-major
+// only), f32 C; tiles 128 deep, 128 bytes of K per row.
+tile.kernel @gemm_e4m3_nt(%a: !tile.desc<128x128xf8E4M3FN>, %b: !tile.desc<256x128xf8E4M3FN>,
+                          %c: !tile.desc<128x256xf32>)
+    grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x128xf8E4M3FN>
+  %bn = tile.block_dim %c, 1 : !tile.desc<128x256xf32>
+  %bk = tile.block_dim %a, 1 : !tile.desc<128x128xf8E4M3FN>
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x128xf8E4M3FN>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x128xf8E4M3FN> -> tensor<128x128xf8E4M3FN>
+    %bt = tile.load %b[%n, %k] : !tile.desc<256x128xf8E4M3FN> -> tensor<256x128xf8E4M3FN>
+    %d = tile.dot %at, %bt, %sum transpose_b
+        : tensor<128x128xf8E4M3FN>, tensor<256x128xf8E4M3FN> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  tile.store %acc, %c[%m, %n] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}

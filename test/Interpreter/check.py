@@ -801,7 +801,7 @@ def main():
                    help="a kernel of PROGRAM, or FILE@KERNEL; the outputs of "
                         "all kernels must agree")
     p.add_argument("--layout", choices=["nn", "nt"], required=True)
-    p.add_argument("--dtype", choices=["f16", "bf16"], required=True)
+    p.add_argument("--dtype", choices=["f16", "bf16", "f8E4M3FN"], required=True)
     p.add_argument("--out-dtype", choices=["f32", "f16", "bf16"],
                    default="f32", help="element type of C")
     p.add_argument("--epilogue", choices=["bias-silu"], default=None,
