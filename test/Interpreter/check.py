@@ -14,6 +14,9 @@ Prints one "ok" line per check and exits non-zero on the first mismatch.
   check.py gemm PROGRAM --kernel [FILE@]K... --layout nn|nt --dtype f16|bf16
                                                                    MxNxK...
   check.py tile-ops PROGRAM
+  check.py attention PROGRAM --kernel [FILE@]K... SqxSkxD...
+  check.py moe PROGRAM --kernel [FILE@]K... --experts E NxK GROUP_SIZES...
+  check.py mlp PROGRAM --kernel [FILE@]K... MxNxK...
   check.py elementwise
   check.py save PATH DTYPE SHAPE       (a seeded random .npy file)
 """
@@ -268,6 +271,108 @@ def cmd_gemm(args):
         for kernel, got in zip(args.kernel[1:], results[1:]):
             if not np.array_equal(got, results[0]):
                 fail("%s %s differs from %s" % (kernel, text, args.kernel[0]))
+
+
+# --------------------------------------------------------------------------
+# Model kernels (Inputs/attention.mlir, Inputs/moe-mlp.mlir)
+# --------------------------------------------------------------------------
+
+def run_variants(run, args, name, inputs, output, check):
+    """Runs each of args.kernel ([FILE@]KERNEL) on `inputs` with argument
+    `output` the one written, checks the first with `check(label, got)`, and
+    requires the others to match it bit for bit."""
+    first = None
+    for kernel in args.kernel:
+        program, _, kname = kernel.rpartition("@")
+        (got,) = run(program or args.program, kname, inputs, [output])
+        if first is None:
+            check("%s %s" % (kernel, name), got)
+            first = got
+        elif not same_bits(got, first):
+            fail("%s %s differs from %s" % (kernel, name, args.kernel[0]))
+        else:
+            global passed
+            passed += 1
+            print("ok %s %s: same as %s" % (kernel, name, args.kernel[0]))
+
+
+def cmd_attention(args):
+    run = Run()
+    rng = np.random.default_rng(5)
+    for text in args.shapes:
+        sq, sk, d = shape_of(text)
+        q = round_to(rng.standard_normal((sq, d)), "f16").astype(F32)
+        k = round_to(rng.standard_normal((sk, d)), "f16").astype(F32)
+        v = round_to(rng.standard_normal((sk, d)), "f16").astype(F32)
+        scale = float(F32(1 / math.sqrt(d)))
+        s = (q.astype(np.float64) @ k.T.astype(np.float64)) * scale
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        want = (p / p.sum(axis=1, keepdims=True)) @ v.astype(np.float64)
+
+        def check(label, got):
+            # P is rounded to f16 before P V (2^-11 of each weight, so of at
+            # most max|V| in all) and O to f16 at the end (2^-11 of |O|).
+            tolerance = 2.0**-10 * np.abs(v).max() + 2.0**-10 * np.abs(want)
+            error = np.abs(got.astype(np.float64) - want)
+            if got.shape != want.shape or not (error <= tolerance).all():
+                i = tuple(np.argwhere(~(error <= tolerance))[0])
+                fail("%s: O%s = %r, want %r" % (label, i, got[i], want[i]))
+            global passed
+            passed += 1
+            print("ok %s: within tolerance (max error %.2g)" % (label,
+                                                                error.max()))
+        run_variants(run, args, text, [q, k, v, np.full((sq, d), np.nan, F32),
+                                       scale], 3, check)
+
+
+def cmd_moe(args):
+    """Tokens grouped by expert, each group padded to 64-row blocks."""
+    run = Run()
+    rng = np.random.default_rng(6)
+    n, k = shape_of(args.nk)
+    e = args.experts
+    w = round_to(rng.standard_normal((e * n, k)), "bf16").astype(F32)
+    for text in args.groups:
+        sizes = [int(t) for t in text.split(",")]
+        if len(sizes) != e:
+            fail("%s: %d group sizes for %d experts" % (text, len(sizes), e))
+        blocks = [(size + 63) // 64 for size in sizes]
+        rows = 64 * sum(blocks)
+        a = np.zeros((rows, k), F32)
+        block_expert = np.repeat(np.arange(e, dtype=np.int32), blocks)
+        want = np.zeros((rows, n), F32)
+        start = 0
+        for expert, (size, count) in enumerate(zip(sizes, blocks)):
+            a[start:start + size] = round_to(
+                rng.standard_normal((size, k)), "bf16")
+            want[start:start + 64 * count] = matmul_f32_in_order(
+                a[start:start + 64 * count], w[expert * n:(expert + 1) * n].T)
+            start += 64 * count
+        want = round_to(want, "bf16")
+        label = "experts %s NxK %s" % (text, args.nk)
+        run_variants(run, args, label,
+                     [a, w, block_expert, np.full((rows, n), np.nan, F32)], 3,
+                     lambda name, got: check_exact(name, got, want))
+
+
+def cmd_mlp(args):
+    run = Run()
+    rng = np.random.default_rng(7)
+    for text in args.shapes:
+        m, n, k = shape_of(text)
+        x = round_to(rng.standard_normal((m, k)), "bf16").astype(F32)
+        wg = round_to(rng.standard_normal((n, k)), "bf16").astype(F32)
+        wu = round_to(rng.standard_normal((n, k)), "bf16").astype(F32)
+        g = matmul_f32_in_order(x, wg.T)
+        u = matmul_f32_in_order(x, wu.T)
+        # f32 steps as the program writes them.
+        silu = (g / (F32(1) + np.exp(-g).astype(F32))).astype(F32)
+        want = round_to((silu * u).astype(F32), "bf16")
+        # exp differs between libraries by an ulp or so in f32; after
+        # rounding to bf16, by one ulp of it.
+        run_variants(run, args, text, [x, wg, wu, np.full((m, n), np.nan, F32)],
+                     3, lambda name, got: check_close(name, got, want, "bf16",
+                                                      1))
 
 
 # --------------------------------------------------------------------------
@@ -811,6 +916,24 @@ def main():
                    help="C outputs after the first, each a copy of A·B")
     p.add_argument("shapes", nargs="+")
     p.set_defaults(fn=cmd_gemm)
+    p = sub.add_parser("attention")
+    p.add_argument("program")
+    p.add_argument("--kernel", action="append", required=True)
+    p.add_argument("shapes", nargs="+", help="SqxSkxD")
+    p.set_defaults(fn=cmd_attention)
+    p = sub.add_parser("moe")
+    p.add_argument("program")
+    p.add_argument("--kernel", action="append", required=True)
+    p.add_argument("--experts", type=int, required=True)
+    p.add_argument("nk", help="NxK of each expert's weights")
+    p.add_argument("groups", nargs="+",
+                   help="tokens per expert, comma-separated")
+    p.set_defaults(fn=cmd_moe)
+    p = sub.add_parser("mlp")
+    p.add_argument("program")
+    p.add_argument("--kernel", action="append", required=True)
+    p.add_argument("shapes", nargs="+", help="MxNxK")
+    p.set_defaults(fn=cmd_mlp)
     p = sub.add_parser("tile-ops")
     p.add_argument("program")
     p.set_defaults(fn=cmd_tile_ops)

@@ -105,6 +105,28 @@ tile.kernel @two_groups(%q: !tile.desc<64x64xbf16>, %kt: !tile.desc<64x64xbf16>,
 
 // -----
 
+// With no consumer_groups on the kernel, a tile of 64 rows (one wgmma's M)
+// gets one consumer warp group: two would each need 64 rows of their own.
+// CHECK-LABEL: tile.kernel @rows64
+// CHECK: aref.create arrivals 1
+// CHECK: warp_specialize warps [4, 4] regs [40, 240]
+tile.kernel @rows64(%a: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
+                    %c: !tile.desc<64x128xf32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %zero = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = scf.for %k = %c0 to %n step %c64 iter_args(%s = %zero) -> (tensor<64x128xf32>) : i32 {
+    %at = tile.load %a[%c0, %k] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+    %bt = tile.load %b[%c0, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %d = tile.dot %at, %bt, %s transpose_b : tensor<64x64xbf16>, tensor<128x64xbf16> -> tensor<64x128xf32>
+    scf.yield %d : tensor<64x128xf32>
+  }
+  tile.store %acc, %c[%c0, %c0] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.return
+}
+
+// -----
+
 tile.kernel @tile_also_in_registers(%a: !tile.desc<64x64xf16>, %i: i32) {
   // expected-error @+1 {{feeds tile.dot and also arith.extf; a tile that the tensor cores read from shared memory cannot also be used in registers (load it twice)}}
   %t = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x64xf16>

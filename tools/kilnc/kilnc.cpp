@@ -92,7 +92,8 @@ cl::opt<std::string> tileShape(
 
 cl::opt<int64_t> consumerGroups(
     "consumer-groups",
-    cl::desc("Consumer warp groups splitting each tile's rows (1-4)"),
+    cl::desc("Consumer warp groups splitting each tile's rows (1-4; "
+             "default 2 for tiles of 128 rows or more, 1 for 64)"),
     cl::init(0), cl::cat(variantCategory));
 
 cl::opt<int64_t> depth("depth", cl::desc("Aref slots (1-16)"), cl::init(0),

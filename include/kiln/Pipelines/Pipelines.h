@@ -30,7 +30,8 @@ struct HopperPipelineOptions
                         llvm::cl::init(0)};
   Option<int64_t> consumerGroups{
       *this, "consumer-groups",
-      llvm::cl::desc("Consumer warp groups (0: the kernel's, else 2)"),
+      llvm::cl::desc("Consumer warp groups (0: the kernel's, else 2 for "
+                     "tiles of 128 rows or more, 1 for 64)"),
       llvm::cl::init(0)};
   Option<int64_t> depth{
       *this, "depth",

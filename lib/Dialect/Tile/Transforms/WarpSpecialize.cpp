@@ -126,6 +126,17 @@ LogicalResult pruneConsumer(Region &region) {
   return applyPatternsGreedily(region, std::move(patterns), config);
 }
 
+/// Two consumer warp groups, each taking 64 rows of a wgmma tile, when every
+/// dot has rows in multiples of 128; one otherwise (a 64-row tile).
+int64_t getDefaultConsumerGroups(KernelOp kernel) {
+  bool split = true;
+  kernel.walk([&](DotOp dot) {
+    if (dot.getType().getShape()[0] % 128 != 0)
+      split = false;
+  });
+  return split ? 2 : 1;
+}
+
 class TileWarpSpecializePass final
     : public kiln::tile::impl::TileWarpSpecializePassBase<
           TileWarpSpecializePass> {
@@ -154,7 +165,8 @@ LogicalResult TileWarpSpecializePass::specialize(KernelOp kernel) {
 
   int64_t numGroups =
       consumerGroups > 0 ? consumerGroups
-                         : kernel.getConsumerGroups().value_or(2);
+                         : kernel.getConsumerGroups().value_or(
+                               getDefaultConsumerGroups(kernel));
   if (numGroups < 1 || numGroups > 4)
     return kernel.emitOpError()
            << "consumer-groups must be 1 to 4, got " << numGroups;

@@ -170,7 +170,8 @@ def TileWarpSpecializePass
   }];
   let options = [
     Option<"consumerGroups", "consumer-groups", "int64_t", /*default=*/"0",
-           "Consumer warp groups (0: the kernel's consumer_groups, else 2)">,
+           "Consumer warp groups (0: the kernel's consumer_groups, else 2 "
+           "where every dot has rows in multiples of 128, else 1)">,
     Option<"producerRegisters", "producer-registers", "int64_t",
            /*default=*/"40", "Registers per producer thread">,
     Option<"consumerRegisters", "consumer-registers", "int64_t",
