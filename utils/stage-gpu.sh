@@ -26,6 +26,8 @@ t128x256p --tile=128x256x64 --persistent
 t128x128p --tile=128x128x64 --persistent
 t256x128p --tile=256x128x64 --persistent
 t128x128 --tile=128x128x64
+t128x128pp --tile=128x128x64 --pingpong
+t64x256pp --tile=64x256x64 --pingpong
 VARIANTS
 cp build/test/gpu/kiln-gemm-check "$stage/bin/"
 

@@ -27,14 +27,15 @@ void kiln::buildHopperPipeline(OpPassManager &pm,
   pm.addPass(tile::createTileRetilePass(
       {options.tileM, options.tileN, options.tileK}));
   pm.addPass(tile::createTilePersistentPass(
-      {/*all=*/options.persistent, /*groupRows=*/8}));
+      {/*all=*/options.persistent || options.pingpong, /*groupRows=*/8}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(tile::createTileWarpSpecializePass(
       {options.consumerGroups, /*producerRegisters=*/40,
        /*consumerRegisters=*/0}));
   pm.addPass(aref::createArefPipelinePass(
-      {options.depth, /*smemBudget=*/229376, options.mmaOverlap}));
+      {options.depth, /*smemBudget=*/229376, options.mmaOverlap,
+       options.pingpong}));
   // A pipeline that could deadlock or race is an error here, before any
   // code is emitted.
   pm.addPass(aref::createArefVerifyProtocolPass());

@@ -87,7 +87,9 @@ cl::OptionCategory variantCategory(
     "Variants (override the kernels' own attributes)");
 
 cl::opt<std::string> tileShape(
-    "tile", cl::desc("Tile shape of the dots, MxNxK (see tile-retile)"),
+    "tile",
+    cl::desc("Tile shape of the dots, MxNxK, or MxN keeping each kernel's K "
+             "(see tile-retile)"),
     cl::value_desc("MxNxK"), cl::cat(variantCategory));
 
 cl::opt<int64_t> consumerGroups(
@@ -101,6 +103,12 @@ cl::opt<int64_t> depth("depth", cl::desc("Aref slots (1-16)"), cl::init(0),
 
 cl::opt<bool> persistent(
     "persistent", cl::desc("One CTA per SM walks the tiles (grouped order)"),
+    cl::init(false), cl::cat(variantCategory));
+
+cl::opt<bool> pingpong(
+    "pingpong",
+    cl::desc("Two consumer warp groups take the tiles in turn, one's "
+             "epilogue under the other's MMAs (implies --persistent)"),
     cl::init(false), cl::cat(variantCategory));
 
 cl::opt<bool> mmaOverlap(
@@ -154,8 +162,10 @@ public:
     std::vector<std::pair<std::string, std::string>> out;
     if (options.tileM)
       out.emplace_back("tile", std::to_string(options.tileM) + "x" +
-                                   std::to_string(options.tileN) + "x" +
-                                   std::to_string(options.tileK));
+                                   std::to_string(options.tileN) +
+                                   (options.tileK ? "x" + std::to_string(
+                                                              options.tileK)
+                                                  : std::string()));
     if (options.consumerGroups)
       out.emplace_back("consumer-groups",
                        std::to_string(options.consumerGroups));
@@ -163,6 +173,8 @@ public:
       out.emplace_back("depth", std::to_string(options.depth));
     if (options.persistent)
       out.emplace_back("persistent", "true");
+    if (options.pingpong)
+      out.emplace_back("pingpong", "true");
     if (!options.mmaOverlap)
       out.emplace_back("mma-overlap", "false");
     return out;
@@ -319,6 +331,15 @@ std::optional<std::vector<Compiled>> compileKernels(ModuleOp module,
       if (!cubin)
         return std::nullopt;
       c.kernel.meta.ptxas = kiln::parsePtxasReport(cubin->log, name);
+      // Spills in a tensor-core kernel cost far more than they look: say so
+      // rather than leave it to the metadata.
+      if (const auto &report = c.kernel.meta.ptxas;
+          report && (report->spillLoads || report->spillStores))
+        warning() << "kernel @" << name << " spills registers ("
+                  << report->spillStores << " bytes stored, "
+                  << report->spillLoads
+                  << " bytes loaded, per ptxas): expect it to be slow; "
+                     "smaller tiles or a simpler epilogue avoid it\n";
       c.kernel.image = std::move(cubin->cubin);
       c.kernel.isCubin = true;
     }
@@ -449,12 +470,16 @@ int main(int argc, char **argv) {
   kiln::HopperPipelineOptions options;
   options.chip = targetChip;
   if (!tileShape.empty()) {
+    // MxNxK, or MxN to keep each kernel's own K (which depends on the
+    // element type: 64 for 16-bit inputs, 128 for 8-bit ones).
     int64_t m = 0, n = 0, k = 0;
     char tail;
-    if (std::sscanf(tileShape.c_str(), "%ldx%ldx%ld%c", &m, &n, &k, &tail) !=
-            3 ||
-        m < 1 || n < 1 || k < 1) {
-      error() << "--tile takes MxNxK with positive extents, got '"
+    int parts = std::sscanf(tileShape.c_str(), "%ldx%ldx%ld%c", &m, &n, &k,
+                            &tail);
+    bool ok = parts == 3 ? m > 0 && n > 0 && k > 0
+                         : parts == 2 && m > 0 && n > 0;
+    if (!ok) {
+      error() << "--tile takes MxNxK or MxN with positive extents, got '"
               << tileShape << "'\n";
       return 1;
     }
@@ -473,6 +498,7 @@ int main(int argc, char **argv) {
   options.consumerGroups = consumerGroups;
   options.depth = depth;
   options.persistent = persistent;
+  options.pingpong = pingpong;
   options.mmaOverlap = mmaOverlap;
 
   kiln::PTXTarget target;

@@ -41,6 +41,11 @@ struct HopperPipelineOptions
       *this, "persistent",
       llvm::cl::desc("Make every kernel persistent (one CTA per SM)"),
       llvm::cl::init(false)};
+  Option<bool> pingpong{
+      *this, "pingpong",
+      llvm::cl::desc("Two consumer warp groups take the tiles in turn "
+                     "(implies persistent)"),
+      llvm::cl::init(false)};
   Option<bool> mmaOverlap{
       *this, "mma-overlap",
       llvm::cl::desc("Keep one MMA in flight while releasing a slot"),

@@ -381,8 +381,19 @@ public:
 using PutEnterPattern = EnterPattern<aref::PutEnterOp, /*Producer=*/true>;
 using GetEnterPattern = EnterPattern<aref::GetEnterOp, /*Producer=*/false>;
 
+/// True if `op` runs on the one elected thread of a role without tiles.
+bool runsOnElectedThread(Operation *op) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
+    if (auto ifOp = dyn_cast<scf::IfOp>(p))
+      if (ifOp.getCondition().getDefiningOp<NVVM::ElectSyncOp>())
+        return true;
+  return false;
+}
+
 /// The producer publishes: with `async`, it arms the full barrier with the
-/// slot's bytes, which the TMA copies then deliver.
+/// slot's bytes, which the TMA copies then deliver. The full barrier expects
+/// one arrival, so in a role whose threads all run the op (a consumer
+/// handing a token to another) the role's first thread arrives.
 class PutExitPattern : public OpConversionPattern<aref::PutExitOp> {
 public:
   using OpConversionPattern::OpConversionPattern;
@@ -392,6 +403,14 @@ public:
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     aref::RefType type = op.getRef().getType();
+    if (!runsOnElectedThread(op)) {
+      auto [tid, threads] = emitRoleThread(rewriter, loc, op);
+      Value leader =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, tid,
+                                emitI32(rewriter, loc, 0));
+      auto ifOp = scf::IfOp::create(rewriter, loc, leader, false);
+      rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    }
     Value barrier = fullBarrier(rewriter, loc, adaptor.getRef(), type,
                                 adaptor.getSlot());
     if (op.getAsync())

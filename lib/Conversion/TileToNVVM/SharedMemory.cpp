@@ -33,8 +33,11 @@ ArefLayout kiln::getArefLayout(aref::RefType type) {
   int64_t depth = type.getDepth();
   layout.fullBarriers = depth * layout.slotStride;
   layout.emptyBarriers = layout.fullBarriers + depth * kBarrierBytes;
-  layout.size = llvm::alignTo(layout.emptyBarriers + depth * kBarrierBytes,
-                              kSwizzleAtomBytes);
+  // Only buffers need the swizzle atom's alignment; a token aref (barriers
+  // only) takes its barriers' bytes.
+  layout.size = layout.emptyBarriers + depth * kBarrierBytes;
+  if (!type.getPayload().empty())
+    layout.size = llvm::alignTo(layout.size, kSwizzleAtomBytes);
   return layout;
 }
 
@@ -42,6 +45,8 @@ int64_t kiln::planSharedMemory(tile::KernelOp kernel) {
   int64_t offset = 0;
   Builder b(kernel.getContext());
   kernel.walk([&](aref::CreateOp create) {
+    if (!create.getType().getPayload().empty())
+      offset = llvm::alignTo(offset, kSwizzleAtomBytes);
     create->setAttr(kSmemOffsetAttrName, b.getI64IntegerAttr(offset));
     offset += getArefLayout(create.getType()).size;
   });

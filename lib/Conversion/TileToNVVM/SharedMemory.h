@@ -27,7 +27,8 @@ struct ArefLayout {
   int64_t slotStride = 0;
   int64_t fullBarriers = 0;
   int64_t emptyBarriers = 0;
-  /// Bytes of the whole aref, rounded up to kSwizzleAtomBytes.
+  /// Bytes of the whole aref, rounded up to kSwizzleAtomBytes if it has
+  /// buffers (which then start at a multiple of it).
   int64_t size = 0;
 };
 

@@ -311,6 +311,35 @@ public:
 // Pass
 //===----------------------------------------------------------------------===//
 
+/// The accumulator of a wgmma lives in the registers of the role's threads;
+/// one that takes more than the role's register budget would be spilled
+/// almost whole by ptxas, so it is an error here (at the dot's location).
+LogicalResult checkAccumulatorFits(MmaOp mma) {
+  for (Operation *p = mma->getParentOp(); p; p = p->getParentOp()) {
+    auto ws = dyn_cast<WarpSpecializeOp>(p);
+    if (!ws)
+      continue;
+    for (auto [i, role] : llvm::enumerate(ws.getRoles())) {
+      if (!role.isAncestor(mma->getParentRegion()))
+        continue;
+      RankedTensorType acc = mma.getType();
+      int64_t threads = 32 * int64_t(ws.getWarps()[i]);
+      int64_t perThread = acc.getNumElements() *
+                          acc.getElementTypeBitWidth() / 32 / threads;
+      if (perThread <= ws.getRegs()[i])
+        return success();
+      return mma.emitOpError()
+             << "has an accumulator of " << perThread
+             << " registers per thread in a role of " << ws.getWarps()[i]
+             << " warps with " << ws.getRegs()[i]
+             << " registers each; use a smaller tile (--tile) or more "
+                "consumer warp groups to split its rows (--consumer-groups, "
+                "not with --pingpong)";
+    }
+  }
+  return success();
+}
+
 /// Reports, with its location, each op the patterns cannot lower, so that a
 /// failed conversion says why.
 LogicalResult checkLowerable(ModuleOp module) {
@@ -324,6 +353,9 @@ LogicalResult checkLowerable(ModuleOp module) {
     if (isa<math::MathDialect>(op->getDialect()) && !isLoweredMathOp(op) &&
         !isNativeMathOp(op))
       return op->emitOpError() << "has no GPU lowering in Kiln yet";
+    if (auto mma = dyn_cast<MmaOp>(op))
+      if (failed(checkAccumulatorFits(mma)))
+        return WalkResult::interrupt();
     if (isa<DotOp>(op))
       return op->emitOpError()
              << "cannot be lowered here: tile.dot runs on the tensor cores "
@@ -356,6 +388,18 @@ public:
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
     for (KernelOp kernel : kernels) {
       int64_t smem = planSharedMemory(kernel);
+      // sm_90's opt-in ceiling for one CTA's dynamic shared memory (CUDA
+      // programming guide, compute capability 9.0: 227 KB). Past it the
+      // launch would fail; say so now.
+      constexpr int64_t kMaxSharedMemory = 227 * 1024;
+      if (smem > kMaxSharedMemory) {
+        kernel.emitOpError()
+            << "needs " << smem << " bytes of shared memory for its aref "
+            << "slots, more than the " << kMaxSharedMemory
+            << " an sm_90a CTA can have; use fewer slots (depth) or smaller "
+               "tiles";
+        return signalPassFailure();
+      }
       int64_t threads = getNumThreads(kernel);
       FailureOr<LLVM::LLVMFuncOp> fn = convertKernelSignature(kernel, smem);
       if (failed(fn) || failed(lowerRoles(*fn, threads)))

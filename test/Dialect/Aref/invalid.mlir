@@ -13,10 +13,12 @@ tile.kernel @depth0_create() {
 
 // -----
 
-tile.kernel @empty_payload() {
-  // expected-error @+2 {{expected non-function type}}
-  // expected-error @+1 {{failed to parse Aref_RefType parameter 'payload'}}
+// A token aref carries no values.
+tile.kernel @token_with_value(%d: !tile.desc<64xf16>, %i: i32) {
   %r = aref.create arrivals 1 : !aref.ref<[], depth = 2>
+  %x = tile.load %d[%i] : !tile.desc<64xf16> -> tensor<64xf16>
+  // expected-error @+1 {{has 1 values but the aref payload has 0 types}}
+  aref.put %r, %x : !aref.ref<[], depth = 2>, tensor<64xf16>
   tile.return
 }
 

@@ -70,3 +70,27 @@ tile.kernel @constant_slots() {
   %b1 = aref.put.enter %r[%c1], %c0 : !aref.ref<[tensor<64x64xbf16>], depth = 2> -> memref<64x64xbf16, 3>
   tile.return
 }
+
+// -----
+
+// A token aref (no payload): puts and gets carry no values, only order.
+// CHECK-LABEL: tile.kernel @token
+// CHECK: %[[T:.*]] = aref.create arrivals 1 : !aref.ref<[], depth = 1>
+// CHECK: aref.put %[[T]] : !aref.ref<[], depth = 1>
+// CHECK: aref.get %[[T]] : !aref.ref<[], depth = 1>
+// CHECK: aref.consumed %[[T]] : !aref.ref<[], depth = 1>
+// CHECK: aref.put.enter %[[T]][%{{.*}}], %{{.*}} : !aref.ref<[], depth = 1>
+// CHECK-NEXT: aref.put.exit %[[T]][%{{.*}}] : !aref.ref<[], depth = 1>
+// CHECK-NEXT: aref.get.enter %[[T]][%{{.*}}], %{{.*}} : !aref.ref<[], depth = 1>
+// CHECK-NEXT: aref.get.exit %[[T]][%{{.*}}] : !aref.ref<[], depth = 1>
+tile.kernel @token(%s: i32, %ph: i32) {
+  %t = aref.create arrivals 1 : !aref.ref<[], depth = 1>
+  aref.put %t : !aref.ref<[], depth = 1>
+  aref.get %t : !aref.ref<[], depth = 1>
+  aref.consumed %t : !aref.ref<[], depth = 1>
+  aref.put.enter %t[%s], %ph : !aref.ref<[], depth = 1>
+  aref.put.exit %t[%s] : !aref.ref<[], depth = 1>
+  aref.get.enter %t[%s], %ph : !aref.ref<[], depth = 1>
+  aref.get.exit %t[%s] : !aref.ref<[], depth = 1>
+  tile.return
+}

@@ -30,11 +30,11 @@ tile.kernel @scale(%x: !tile.desc<1024xf32>, %y: !tile.desc<1024xf32>,
 
 // CHECK-LABEL: tile.kernel @grid_forms
 // CHECK-SAME: grid(%{{.*}}[1] / 256, %{{.*}} / 128, %{{.*}}[0])
-// CHECK-SAME: attributes {consumer_groups = 1 : i64, depth = 3 : i64, num_warps = 8 : i64, persistent, tile_shape = array<i64: 64, 128, 0>}
+// CHECK-SAME: attributes {consumer_groups = 1 : i64, depth = 3 : i64, num_warps = 8 : i64, persistent, pingpong, tile_shape = array<i64: 64, 128, 0>}
 tile.kernel @grid_forms(%c: !tile.desc<128x256xf32>, %rows: i32)
     grid(%c[1] / 256, %rows / 128, %c[0])
     attributes {num_warps = 8, consumer_groups = 1, depth = 3, persistent,
-                tile_shape = array<i64: 64, 128, 0>} {
+                pingpong, tile_shape = array<i64: 64, 128, 0>} {
   tile.return
 }
 

@@ -38,8 +38,6 @@ LogicalResult RefType::verify(function_ref<InFlightDiagnostic()> emitError,
                               ArrayRef<Type> payload, int64_t depth) {
   if (depth < 1)
     return emitError() << "aref depth must be at least 1, got " << depth;
-  if (payload.empty())
-    return emitError() << "aref payload must hold at least one type";
   for (Type t : payload) {
     auto tensor = dyn_cast<RankedTensorType>(t);
     if (!tensor)

@@ -14,6 +14,7 @@
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
 #define DEBUG_TYPE "aref-pipeline"
@@ -112,16 +113,107 @@ FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
   return counter;
 }
 
+//===----------------------------------------------------------------------===//
+// Ping-pong consumers
+//===----------------------------------------------------------------------===//
+
+/// Registers of the SM's register file, and threads of a warp group.
+constexpr int64_t kRegisterFile = 64 * 1024;
+constexpr int64_t kThreadsPerGroup = 128;
+constexpr int64_t kWarpsPerGroup = 4;
+/// The most registers a consumer thread asks for (setmaxnreg's ceiling is
+/// 256; leave room as the partitioning does).
+constexpr int64_t kMaxConsumerRegisters = 240;
+
+/// The loop of `role` over the CTA's tiles: the one op of the role's block
+/// that holds aref operations, an scf.for. Null if there is none or more.
+scf::ForOp findTileLoop(Region &role, ArrayRef<Value> refs) {
+  scf::ForOp found;
+  for (Operation &op : role.front()) {
+    if (!llvm::any_of(refs, [&](Value ref) { return usesRef(&op, ref); }))
+      continue;
+    auto loop = dyn_cast<scf::ForOp>(op);
+    if (!loop || found)
+      return {};
+    found = loop;
+  }
+  return found;
+}
+
+/// Checks that every aref operation of the consumer `role` runs a number of
+/// times per tile that is known before the tile loop: directly in the tile
+/// loop, or in a loop directly inside it whose bounds do not depend on the
+/// tile.
+LogicalResult checkTurnTaking(tile::KernelOp kernel, Region &role,
+                              ArrayRef<Value> refs) {
+  scf::ForOp tiles = findTileLoop(role, refs);
+  if (!tiles)
+    return kernel.emitOpError()
+           << "cannot take ping-pong turns: the consumer's aref operations "
+              "are not all inside one loop over the CTA's tiles";
+  if (tiles.getNumResults() != 0)
+    return tiles.emitOpError()
+           << "cannot take ping-pong turns: the loop over the tiles carries "
+              "values from one tile to the next";
+  WalkResult result = tiles.getBody()->walk([&](Operation *op) {
+    if (!getArefOperand(op))
+      return WalkResult::advance();
+    Operation *parent = op->getParentOp();
+    if (parent == tiles)
+      return WalkResult::advance();
+    auto inner = dyn_cast<scf::ForOp>(parent);
+    if (inner && inner->getParentOp() == tiles &&
+        tiles.isDefinedOutsideOfLoop(inner.getLowerBound()) &&
+        tiles.isDefinedOutsideOfLoop(inner.getUpperBound()) &&
+        tiles.isDefinedOutsideOfLoop(inner.getStep()))
+      return WalkResult::advance();
+    op->emitOpError()
+        << "cannot take ping-pong turns: each consumer must know how many "
+           "slots a tile takes before it starts, so aref operations must be "
+           "in the tile loop or in a loop directly inside it with bounds "
+           "that do not depend on the tile";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
+/// Trip count of `loop` as an i32, computed before `before`.
+Value emitTripCount(OpBuilder &b, Location loc, scf::ForOp loop) {
+  auto asI32 = [&](Value v) -> Value {
+    if (v.getType().isIndex())
+      return arith::IndexCastOp::create(b, loc, b.getI32Type(), v);
+    return v;
+  };
+  Value lb = asI32(loop.getLowerBound()), ub = asI32(loop.getUpperBound());
+  Value step = asI32(loop.getStep());
+  Value span = arith::SubIOp::create(b, loc, ub, lb);
+  Value up = arith::AddIOp::create(
+      b, loc, span, arith::SubIOp::create(b, loc, step, i32Const(b, loc, 1)));
+  Value trips = loop.getUnsignedCmp()
+                    ? Value(arith::DivUIOp::create(b, loc, up, step))
+                    : Value(arith::DivSIOp::create(b, loc, up, step));
+  Value any = arith::CmpIOp::create(
+      b, loc,
+      loop.getUnsignedCmp() ? arith::CmpIPredicate::ugt
+                            : arith::CmpIPredicate::sgt,
+      ub, lb);
+  return arith::SelectOp::create(b, loc, any, trips, i32Const(b, loc, 0));
+}
+
 class ArefPipelinePass final
     : public kiln::aref::impl::ArefPipelinePassBase<ArefPipelinePass> {
 public:
   using ArefPipelinePassBase::ArefPipelinePassBase;
 
   void runOnOperation() override {
-    for (auto kernel : getOperation().getOps<tile::KernelOp>())
-      for (auto ws : kernel.getBody().getOps<tile::WarpSpecializeOp>())
+    for (auto kernel : getOperation().getOps<tile::KernelOp>()) {
+      // Collected first: ping-pong replaces the op.
+      SmallVector<tile::WarpSpecializeOp> all(
+          kernel.getBody().getOps<tile::WarpSpecializeOp>());
+      for (tile::WarpSpecializeOp ws : all)
         if (failed(pipeline(kernel, ws)))
           return signalPassFailure();
+    }
   }
 
 private:
@@ -136,7 +228,15 @@ private:
                                 BufferMap &buffers);
   LogicalResult rewriteDots(IRRewriter &rewriter, Region &role,
                             BufferMap &buffers);
-  void overlapMma(IRRewriter &rewriter, Region &role, Value ref);
+  void overlapMma(IRRewriter &rewriter, Region &role, Value ref,
+                  Value signal);
+  FailureOr<tile::WarpSpecializeOp>
+  splitConsumers(tile::KernelOp kernel, tile::WarpSpecializeOp ws,
+                 ArrayRef<CreateOp> creates,
+                 SmallVectorImpl<CreateOp> &tokens);
+  void takeTurn(IRRewriter &rewriter, Region &role, Value ref, int64_t turn);
+  void interleaveTiles(IRRewriter &rewriter, Region &role,
+                       ArrayRef<Value> refs, int64_t turn);
 };
 
 LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
@@ -151,16 +251,34 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
       creates.push_back(create);
   if (creates.empty())
     return success();
+  bool pingpongHere = pingpong || kernel.getPingpong();
+  SmallVector<CreateOp> tokens;
+  if (pingpongHere) {
+    FailureOr<tile::WarpSpecializeOp> split =
+        splitConsumers(kernel, ws, creates, tokens);
+    if (failed(split))
+      return failure();
+    ws = *split;
+  }
   chooseDepths(kernel, creates, ws);
 
+  // The arefs that carry tiles; the turn-taking tokens come after them.
+  SmallVector<Value> refs;
+  for (CreateOp create : creates)
+    refs.push_back(create.getRef());
+  SmallVector<CreateOp> all(creates);
+  all.append(tokens.begin(), tokens.end());
   IRRewriter rewriter(kernel.getContext());
-  for (Region &role : ws.getRoles()) {
+  for (auto [index, role] : llvm::enumerate(ws.getRoles())) {
     if (role.empty())
       continue;
+    // With ping-pong, roles 1 and 2 are the consumers taking turns 0 and 1.
+    int64_t turn = pingpongHere ? static_cast<int64_t>(index) - 1 : -1;
     SmallVector<Value> consumed;
     BufferMap buffers;
-    for (CreateOp create : creates) {
+    for (CreateOp create : all) {
       Value ref = create.getRef();
+      bool token = !llvm::is_contained(refs, ref);
       bool puts = false, gets = false;
       role.walk([&](Operation *op) {
         if (getArefOperand(op) != ref)
@@ -173,16 +291,25 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
       if (gets) {
         if (failed(rewriteConsumer(rewriter, role, ref, buffers)))
           return failure();
+        if (token)
+          continue;
+        if (turn >= 0)
+          takeTurn(rewriter, role, ref, turn);
         consumed.push_back(ref);
       }
     }
     if (consumed.empty())
       continue;
+    if (turn >= 0)
+      interleaveTiles(rewriter, role, refs, turn);
     if (failed(rewriteDots(rewriter, role, buffers)))
       return failure();
+    // A ping-pong consumer hands the tensor cores over once its last MMA is
+    // issued, before it waits for the MMAs to retire.
+    Value signal = turn >= 0 ? tokens[turn].getRef() : Value();
     if (mmaOverlap)
       for (Value ref : consumed)
-        overlapMma(rewriter, role, ref);
+        overlapMma(rewriter, role, ref, signal);
   }
   return success();
 }
@@ -235,7 +362,10 @@ LogicalResult ArefPipelinePass::rewriteProducer(IRRewriter &rewriter,
         emitSlotAndPhase(rewriter, loc, counter, type.getDepth(), true);
     auto enter = PutEnterOp::create(rewriter, loc, type.getBufferTypes(), ref,
                                     slot, phase);
-    PutExitOp::create(rewriter, loc, ref, slot, /*async=*/true);
+    // Tiles arrive by TMA, which completes the phase; a token (no payload)
+    // is published by the arrival itself.
+    PutExitOp::create(rewriter, loc, ref, slot,
+                      /*async=*/!put.getValues().empty());
     for (auto [value, buffer] :
          llvm::zip(put.getValues(), enter.getBuffers())) {
       auto load = value.getDefiningOp<tile::LoadOp>();
@@ -341,7 +471,7 @@ LogicalResult ArefPipelinePass::rewriteDots(IRRewriter &rewriter, Region &role,
 /// pending = 1 and release the previous iteration's slot instead; after the
 /// loop, wait for the last MMA and release the last slot.
 void ArefPipelinePass::overlapMma(IRRewriter &rewriter, Region &role,
-                                  Value ref) {
+                                  Value ref, Value signal) {
   auto type = cast<RefType>(ref.getType());
   // Holding one slot while waiting for the next needs a second slot: with
   // one, the consumer would wait for a refill of the slot it holds.
@@ -400,8 +530,14 @@ void ArefPipelinePass::overlapMma(IRRewriter &rewriter, Region &role,
     GetExitOp::create(rewriter, loc, ref, previousSlot);
     rewriter.eraseOp(exit);
 
-    // After the loop: the last MMA, then the last slot.
-    rewriter.setInsertionPointAfter(loop);
+    // After the loop (and after handing the turn over, with `signal`): the
+    // last MMA, then the last slot.
+    Operation *drainAfter = loop;
+    if (signal)
+      for (Operation *op = loop->getNextNode(); op; op = op->getNextNode())
+        if (auto exit = dyn_cast<PutExitOp>(op); exit && exit.getRef() == signal)
+          drainAfter = op;
+    rewriter.setInsertionPointAfter(drainAfter);
     Value result = loop->getResult(index);
     auto last = tile::MmaWaitOp::create(rewriter, loc, result.getType(),
                                         result, rewriter.getI64IntegerAttr(0));
@@ -418,6 +554,161 @@ void ArefPipelinePass::overlapMma(IRRewriter &rewriter, Region &role,
         rewriter, loc, lastUse, i32Const(rewriter, loc, type.getDepth()));
     GetExitOp::create(rewriter, loc, ref, lastSlot);
   }
+}
+
+/// Replaces `ws` by a warp_specialize whose consumer role is two roles of
+/// one warp group running the same program; the arefs then expect one
+/// arrival per release.
+FailureOr<tile::WarpSpecializeOp>
+ArefPipelinePass::splitConsumers(tile::KernelOp kernel,
+                                 tile::WarpSpecializeOp ws,
+                                 ArrayRef<CreateOp> creates,
+                                 SmallVectorImpl<CreateOp> &tokens) {
+  if (!kernel.getPersistent())
+    return kernel.emitOpError()
+           << "cannot take ping-pong turns: it is not persistent (consumers "
+              "take turns over the tiles a CTA walks; add `persistent` or "
+              "--persistent)";
+  SmallVector<Value> refs;
+  for (CreateOp create : creates)
+    refs.push_back(create.getRef());
+  auto role = [&](unsigned i, bool wantPuts) {
+    bool found = false;
+    ws.getRoles()[i].walk([&](Operation *op) {
+      if (llvm::is_contained(refs, getArefOperand(op)))
+        found |= wantPuts ? isProducerOp(op) : isConsumerOp(op);
+    });
+    return found;
+  };
+  if (ws.getRoles().size() != 2 || !role(0, true) || role(0, false) ||
+      !role(1, false) || role(1, true))
+    return ws.emitOpError()
+           << "cannot take ping-pong turns: it needs one producer role "
+              "followed by one consumer role";
+  int32_t consumerWarps = ws.getWarps()[1];
+  if (consumerWarps != kWarpsPerGroup && consumerWarps != 2 * kWarpsPerGroup)
+    return ws.emitOpError()
+           << "cannot take ping-pong turns: the consumer role has "
+           << consumerWarps << " warps; ping-pong splits one or two warp "
+           << "groups into two roles of one";
+  // Bounds such as K's extent are computed in the tile loop's body by the
+  // program as written; hoisting what does not depend on the tile shows
+  // whether the slots per tile do.
+  if (scf::ForOp tiles = findTileLoop(ws.getRoles()[1], refs))
+    moveLoopInvariantCode(cast<LoopLikeOpInterface>(tiles.getOperation()));
+  if (failed(checkTurnTaking(kernel, ws.getRoles()[1], refs)))
+    return failure();
+
+  int32_t producerWarps = ws.getWarps()[0], producerRegs = ws.getRegs()[0];
+  int64_t left = kRegisterFile - 32 * producerWarps * producerRegs;
+  auto consumerRegs = static_cast<int32_t>(std::min(
+      kMaxConsumerRegisters, left / (2 * kThreadsPerGroup) / 8 * 8));
+  OpBuilder b(ws);
+  auto split = tile::WarpSpecializeOp::create(
+      b, ws.getLoc(),
+      b.getDenseI32ArrayAttr({producerWarps,
+                              static_cast<int32_t>(kWarpsPerGroup),
+                              static_cast<int32_t>(kWarpsPerGroup)}),
+      b.getDenseI32ArrayAttr({producerRegs, consumerRegs, consumerRegs}),
+      /*numRoles=*/3);
+  split.getRoles()[0].takeBody(ws.getRoles()[0]);
+  split.getRoles()[1].takeBody(ws.getRoles()[1]);
+  IRMapping mapping;
+  split.getRoles()[1].cloneInto(&split.getRoles()[2], mapping);
+  ws.erase();
+  for (CreateOp create : creates)
+    create.setArrivalsAttr(b.getI64IntegerAttr(1));
+
+  // The consumers take turns on the tensor cores: consumer 0 starts the MMAs
+  // of its j-th tile once consumer 1 has issued those of its (j-1)-th (a
+  // token on `toFirst`; the first is given up front), consumer 1 once
+  // consumer 0 has issued those of its j-th (`toSecond`). Besides keeping
+  // the MMAs of the two tiles apart, this keeps each consumer's waits on
+  // the ring at most one phase ahead of the barriers, which parity waits
+  // need: a consumer reaches the other's slots only after the other has
+  // taken them.
+  auto tokenType = RefType::get(b.getContext(), {}, /*depth=*/1);
+  b.setInsertionPoint(split);
+  Location loc = split.getLoc();
+  for (int i = 0; i < 2; ++i)
+    tokens.push_back(
+        CreateOp::create(b, loc, tokenType, b.getI64IntegerAttr(1)));
+  Value toFirst = tokens[1].getRef(), toSecond = tokens[0].getRef();
+  for (int turn = 0; turn < 2; ++turn) {
+    Region &consumer = split.getRoles()[1 + turn];
+    scf::ForOp tiles = findTileLoop(consumer, refs);
+    Operation *first = nullptr, *last = nullptr;
+    for (Operation &op : tiles.getBody()->without_terminator())
+      if (llvm::any_of(refs, [&](Value ref) { return usesRef(&op, ref); })) {
+        if (!first)
+          first = &op;
+        last = &op;
+      }
+    Value wait = turn == 0 ? toFirst : toSecond;
+    Value signal = turn == 0 ? toSecond : toFirst;
+    OpBuilder rb(first);
+    GetOp::create(rb, loc, TypeRange{}, wait);
+    rb.setInsertionPointAfter(last);
+    ConsumedOp::create(rb, loc, wait);
+    PutOp::create(rb, loc, signal, ValueRange{});
+    if (turn == 1) {
+      rb.setInsertionPoint(tiles);
+      PutOp::create(rb, loc, toFirst, ValueRange{});
+    }
+  }
+  return split;
+}
+
+/// Consumer `turn` of two takes tiles turn, turn + 2, ... of the CTA: its
+/// count of `ref`'s slots starts at turn * S and, after each of its tiles,
+/// skips the S slots of the other's tile (S: slots per tile).
+void ArefPipelinePass::takeTurn(IRRewriter &rewriter, Region &role, Value ref,
+                                int64_t turn) {
+  scf::ForOp tiles = findTileLoop(role, {ref});
+  Location loc = tiles.getLoc();
+  // Slots one tile takes: one per enter in the tile loop's body, the trip
+  // count of the inner loop for each enter there (checked before).
+  rewriter.setInsertionPoint(tiles);
+  Value perTile = i32Const(rewriter, loc, 0);
+  tiles.getBody()->walk([&](GetEnterOp enter) {
+    if (enter.getRef() != ref)
+      return;
+    Operation *parent = enter->getParentOp();
+    Value uses = parent == tiles.getOperation()
+                     ? i32Const(rewriter, loc, 1)
+                     : emitTripCount(rewriter, loc, cast<scf::ForOp>(parent));
+    perTile = arith::AddIOp::create(rewriter, loc, perTile, uses);
+  });
+  // threadCounter appended `ref`'s counter to the tile loop last.
+  unsigned index = tiles.getNumRegionIterArgs() - 1;
+  if (turn > 0) {
+    Value start = arith::MulIOp::create(rewriter, loc, perTile,
+                                        i32Const(rewriter, loc, turn));
+    tiles.getInitArgsMutable()[index].assign(start);
+  }
+  auto yield = cast<scf::YieldOp>(tiles.getBody()->getTerminator());
+  rewriter.setInsertionPoint(yield);
+  Value skipped =
+      arith::AddIOp::create(rewriter, loc, yield.getOperand(index), perTile);
+  yield->setOperand(index, skipped);
+}
+
+/// Consumer `turn` of two walks every other tile of the CTA.
+void ArefPipelinePass::interleaveTiles(IRRewriter &rewriter, Region &role,
+                                       ArrayRef<Value> refs, int64_t turn) {
+  scf::ForOp tiles = findTileLoop(role, refs);
+  Location loc = tiles.getLoc();
+  rewriter.setInsertionPoint(tiles);
+  Value step = tiles.getStep();
+  if (turn > 0)
+    tiles.setLowerBound(
+        arith::AddIOp::create(rewriter, loc, tiles.getLowerBound(), step));
+  Value two = step.getType().isIndex()
+                  ? Value(arith::ConstantIndexOp::create(rewriter, loc, 2))
+                  : Value(arith::ConstantIntOp::create(
+                        rewriter, loc, 2,
+                        step.getType().getIntOrFloatBitWidth()));
+  tiles.setStep(arith::MulIOp::create(rewriter, loc, step, two));
 }
 
 } // namespace

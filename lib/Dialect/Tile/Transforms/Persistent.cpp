@@ -65,7 +65,7 @@ public:
 
   void runOnOperation() override {
     for (auto kernel : getOperation().getOps<KernelOp>()) {
-      if (!all && !kernel.getPersistent())
+      if (!all && !kernel.getPersistent() && !kernel.getPingpong())
         continue;
       if (failed(makePersistent(kernel)))
         return signalPassFailure();

@@ -63,7 +63,8 @@ def Aref_PutOp : Aref_Op<"put"> {
   }];
   let arguments = (ins Aref_RefType:$ref, Variadic<AnyRankedTensor>:$values);
   let assemblyFormat = [{
-    $ref `,` $values attr-dict `:` qualified(type($ref)) `,` type($values)
+    $ref (`,` $values^)? attr-dict `:` qualified(type($ref))
+    (`,` type($values)^)?
   }];
   let hasVerifier = 1;
 }
@@ -84,7 +85,8 @@ def Aref_GetOp : Aref_Op<"get"> {
   }];
   let arguments = (ins Aref_RefType:$ref);
   let results = (outs Variadic<AnyRankedTensor>:$values);
-  let assemblyFormat = "$ref attr-dict `:` qualified(type($ref)) `->` type($values)";
+  let assemblyFormat =
+      "$ref attr-dict `:` qualified(type($ref)) (`->` type($values)^)?";
   let hasVerifier = 1;
 }
 
@@ -127,7 +129,8 @@ def Aref_PutEnterOp : Aref_Op<"put.enter"> {
   let arguments = (ins Aref_RefType:$ref, Aref_SlotIndex:$slot, I32:$phase);
   let results = (outs Variadic<AnyMemRef>:$buffers);
   let assemblyFormat = [{
-    $ref `[` $slot `]` `,` $phase attr-dict `:` qualified(type($ref)) `->` type($buffers)
+    $ref `[` $slot `]` `,` $phase attr-dict `:` qualified(type($ref))
+    (`->` type($buffers)^)?
   }];
   let hasVerifier = 1;
 }
@@ -170,7 +173,8 @@ def Aref_GetEnterOp : Aref_Op<"get.enter"> {
   let arguments = (ins Aref_RefType:$ref, Aref_SlotIndex:$slot, I32:$phase);
   let results = (outs Variadic<AnyMemRef>:$buffers);
   let assemblyFormat = [{
-    $ref `[` $slot `]` `,` $phase attr-dict `:` qualified(type($ref)) `->` type($buffers)
+    $ref `[` $slot `]` `,` $phase attr-dict `:` qualified(type($ref))
+    (`->` type($buffers)^)?
   }];
   let hasVerifier = 1;
 }

@@ -14,17 +14,21 @@ def Aref_RefType : Aref_Type<"Ref", "ref"> {
   let description = [{
     Every slot holds one value of each payload type. Payload types are ranked
     tensors with static shapes; once lowered, each becomes a buffer in shared
-    memory (`memref<shape x elt, 3>`).
+    memory (`memref<shape x elt, 3>`). An aref with no payload is a token:
+    its slots carry no data, only the order of a put in one role before a
+    get in another (ping-pong consumers use two to take turns).
 
     Example:
 
     ```mlir
     !aref.ref<[tensor<128x64xf16>, tensor<64x256xf16>], depth = 4>
+    !aref.ref<[], depth = 1>
     ```
   }];
-  let parameters = (ins ArrayRefParameter<"::mlir::Type">:$payload,
+  let parameters = (ins OptionalArrayRefParameter<"::mlir::Type">:$payload,
                         "int64_t":$depth);
-  let assemblyFormat = "`<` `[` $payload `]` `,` `depth` `=` $depth `>`";
+  let assemblyFormat =
+      "`<` `[` (`]`) : ($payload^ `]`)? `,` `depth` `=` $depth `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// The shared-memory buffer type of payload `i` in one slot.

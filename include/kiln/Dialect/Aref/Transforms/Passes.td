@@ -59,6 +59,17 @@ def ArefPipelinePass : Pass<"aref-pipeline", "::mlir::ModuleOp"> {
     %done = tile.mma_wait %acc#0 {pending = 0} : tensor<128x256xf32>
     scf.if %any { aref.get.exit %r[%last_slot] : ... }
     ```
+
+    Ping-pong (`pingpong`, or the kernel's `pingpong` attribute) is for
+    persistent kernels: the consumer role becomes two roles of one warp
+    group each that take the CTA's tiles in turn, so one's epilogue runs
+    while the other's MMAs keep the tensor cores busy. The producer is
+    unchanged and fills one ring in tile order; consumer r takes tiles r,
+    r + 2, ... of the CTA and, after each, skips the slots of the other's
+    tile: its counter starts at r * S and advances by 2 * S per tile, where
+    S is the number of slots a tile takes (its K loop's trip count). Each
+    slot is then released by one warp group, so the arefs expect one
+    arrival.
   }];
   let options = [
     Option<"depth", "depth", "int64_t", /*default=*/"0",
@@ -68,6 +79,9 @@ def ArefPipelinePass : Pass<"aref-pipeline", "::mlir::ModuleOp"> {
            "Shared memory, in bytes, that aref slots may use">,
     Option<"mmaOverlap", "mma-overlap", "bool", /*default=*/"true",
            "Keep one MMA in flight while releasing the previous slot">,
+    Option<"pingpong", "pingpong", "bool", /*default=*/"false",
+           "Two consumer warp groups take a persistent kernel's tiles in "
+           "turn (else: the kernel's pingpong attribute)">,
   ];
   let dependentDialects = ["::kiln::aref::ArefDialect",
                            "::kiln::tile::TileDialect",

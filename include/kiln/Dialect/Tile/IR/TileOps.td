@@ -44,7 +44,8 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     kernel (a `kilnc` flag of the same name overrides them):
     `consumer_groups` (consumer warp groups splitting the tile's rows),
     `depth` (aref slots), `persistent` (one CTA per SM walking the tiles),
-    `tile_shape` (M, N and K of the dots, see `tile-retile`). The names of
+    `pingpong` (two consumer warp groups taking the tiles in turn; needs
+    `persistent`), `tile_shape` (M, N and K of the dots, see `tile-retile`). The names of
     the arguments in the source are kept (`arg_names`): printed IR and the
     generated launchers use them.
 
@@ -74,6 +75,7 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        OptionalAttr<I64Attr>:$consumer_groups,
                        OptionalAttr<I64Attr>:$depth,
                        UnitAttr:$persistent,
+                       UnitAttr:$pingpong,
                        OptionalAttr<DenseI64ArrayAttr>:$tile_shape,
                        OptionalAttr<TypedArrayAttrBase<DenseI64ArrayAttr,
                                     "equal extents">>:$equal_extents,
