@@ -277,6 +277,11 @@ def cmd_gemm(args):
 # Model kernels (Inputs/attention.mlir, Inputs/moe-mlp.mlir)
 # --------------------------------------------------------------------------
 
+def normal(rng, shape, dtype):
+    """Standard-normal values rounded to kernel type `dtype`, as float32."""
+    return round_to(rng.standard_normal(shape), dtype).astype(F32)
+
+
 def run_variants(run, args, name, inputs, output, check):
     """Runs each of args.kernel ([FILE@]KERNEL) on `inputs` with argument
     `output` the one written, checks the first with `check(label, got)`, and
@@ -301,9 +306,9 @@ def cmd_attention(args):
     rng = np.random.default_rng(5)
     for text in args.shapes:
         sq, sk, d = shape_of(text)
-        q = round_to(rng.standard_normal((sq, d)), "f16").astype(F32)
-        k = round_to(rng.standard_normal((sk, d)), "f16").astype(F32)
-        v = round_to(rng.standard_normal((sk, d)), "f16").astype(F32)
+        q = normal(rng, (sq, d), "f16")
+        k = normal(rng, (sk, d), "f16")
+        v = normal(rng, (sk, d), "f16")
         scale = float(F32(1 / math.sqrt(d)))
         s = (q.astype(np.float64) @ k.T.astype(np.float64)) * scale
         p = np.exp(s - s.max(axis=1, keepdims=True))
@@ -331,7 +336,7 @@ def cmd_moe(args):
     rng = np.random.default_rng(6)
     n, k = shape_of(args.nk)
     e = args.experts
-    w = round_to(rng.standard_normal((e * n, k)), "bf16").astype(F32)
+    w = normal(rng, (e * n, k), "bf16")
     for text in args.groups:
         sizes = [int(t) for t in text.split(",")]
         if len(sizes) != e:
@@ -343,8 +348,7 @@ def cmd_moe(args):
         want = np.zeros((rows, n), F32)
         start = 0
         for expert, (size, count) in enumerate(zip(sizes, blocks)):
-            a[start:start + size] = round_to(
-                rng.standard_normal((size, k)), "bf16")
+            a[start:start + size] = normal(rng, (size, k), "bf16")
             want[start:start + 64 * count] = matmul_f32_in_order(
                 a[start:start + 64 * count], w[expert * n:(expert + 1) * n].T)
             start += 64 * count
@@ -360,9 +364,9 @@ def cmd_mlp(args):
     rng = np.random.default_rng(7)
     for text in args.shapes:
         m, n, k = shape_of(text)
-        x = round_to(rng.standard_normal((m, k)), "bf16").astype(F32)
-        wg = round_to(rng.standard_normal((n, k)), "bf16").astype(F32)
-        wu = round_to(rng.standard_normal((n, k)), "bf16").astype(F32)
+        x = normal(rng, (m, k), "bf16")
+        wg = normal(rng, (n, k), "bf16")
+        wu = normal(rng, (n, k), "bf16")
         g = matmul_f32_in_order(x, wg.T)
         u = matmul_f32_in_order(x, wu.T)
         # f32 steps as the program writes them.
