@@ -32,6 +32,8 @@
 // CHECK: scf.for %{{.*}} = %[[PID0]] to %{{.*}} step %[[STEP0]] iter_args(%[[N0:.*]] = %c0_i32, %[[SENT0:.*]] = %c0_i32, %[[GOT0:.*]] = %c0_i32)
 // Its turn: wait for consumer 1 to have issued its MMAs.
 // CHECK: aref.get.enter %[[TO1]]
+// The mainloop runs under its K > 0 guard; either way the turn is handed on.
+// CHECK: %[[GUARD0:.*]]:3 = scf.if %{{.*}} -> (tensor<128x128xf32>, i32, i32) {
 // CHECK: %[[MAIN0:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %cst, %{{.*}} = %[[N0]])
 // CHECK: aref.get.enter %[[R]]
 // CHECK: tile.mma
@@ -43,8 +45,14 @@
 // CHECK: aref.put.enter %[[TO2]]
 // CHECK-NEXT: aref.put.exit %[[TO2]]
 // CHECK-NEXT: tile.mma_wait %[[MAIN0]]#0 {pending = 0 : i64}
-// CHECK: tile.store
-// CHECK: %[[SKIP0:.*]] = arith.addi %[[MAIN0]]#1, %[[S0]]
+// CHECK: } else {
+// CHECK: aref.get.exit %[[TO1]]
+// CHECK: aref.put.enter %[[TO2]]
+// CHECK-NEXT: aref.put.exit %[[TO2]]
+// CHECK: scf.yield %cst, %[[N0]],
+// CHECK: }
+// CHECK: tile.store %[[GUARD0]]#0
+// CHECK: %[[SKIP0:.*]] = arith.addi %[[GUARD0]]#1, %[[S0]]
 // CHECK: scf.yield %[[SKIP0]],
 // CHECK: }, {
 //

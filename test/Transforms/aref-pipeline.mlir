@@ -31,9 +31,14 @@
 //
 // Consumer: parity (n / 4) & 1; issue the MMA of this slot, wait until it is
 // the only one in flight, release the previous slot; after the loop, wait
-// for the last MMA and release the last slot.
+// for the last MMA and release the last slot. The loop runs under a guard
+// (K > 0) whose else branch gives the initial accumulator and count, so
+// that no path carries the zeros past an in-flight wgmma (ptxas would
+// serialize every wgmma, C7515).
 // CHECK: }, {
-// CHECK: %[[LOOP:.*]]:2 = scf.for %[[KC:.*]] = %[[LB:.*]] to {{.*}} iter_args(%[[ACC:.*]] = %{{.*}}, %[[M:.*]] = %[[ZERO:.*]]) -> (tensor<128x256xf32>, i32)
+// CHECK: %[[RUNS:.*]] = arith.cmpi slt, %[[LB:.*]], %[[UB:.*]] : i32
+// CHECK: %[[GUARD:.*]]:2 = scf.if %[[RUNS]] -> (tensor<128x256xf32>, i32) {
+// CHECK: %[[LOOP:.*]]:2 = scf.for %[[KC:.*]] = %[[LB]] to %[[UB]] step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}}, %[[M:.*]] = %[[ZERO:.*]]) -> (tensor<128x256xf32>, i32)
 // CHECK:   %[[CS:.*]] = arith.remui %[[M]], %{{.*}} : i32
 // CHECK:   %[[CR:.*]] = arith.divui %[[M]]
 // CHECK:   %[[CP:.*]] = arith.andi %[[CR]]
@@ -54,7 +59,11 @@
 // CHECK:   %[[LS:.*]] = arith.remui %[[LAST]]
 // CHECK:   aref.get.exit %[[REF]][%[[LS]]]
 // CHECK: }
-// CHECK: tile.store %[[DONE]]
+// CHECK: scf.yield %[[DONE]], %[[LOOP]]#1
+// CHECK: } else {
+// CHECK: scf.yield %{{.*}}, %[[ZERO]]
+// CHECK: }
+// CHECK: tile.store %[[GUARD]]#0
 
 // Without the overlap, each slot is released as soon as its own MMA is done;
 // depth 2 from the option.

@@ -333,6 +333,17 @@ std::optional<std::vector<Compiled>> compileKernels(ModuleOp module,
       c.kernel.meta.ptxas = kiln::parsePtxasReport(cubin->log, name);
       // Spills in a tensor-core kernel cost far more than they look: say so
       // rather than leave it to the metadata.
+      // ptxas serializes every wgmma of a kernel when it sees the
+      // accumulator registers touched inside the asynchronous pipeline
+      // (C7514..C7517): correct, but the tensor cores then idle between
+      // MMAs. Kiln's lowering should never produce that.
+      for (llvm::StringRef line : llvm::split(cubin->log, '\n'))
+        if ((line.contains("wgmma.mma_async instructions are serialized") ||
+             line.contains("warpgroup.wait is injected")) &&
+            line.contains("'" + name + "'"))
+          warning() << "kernel @" << name << ": ptxas: "
+                    << line.drop_until([](char c) { return c == '('; })
+                    << "\n";
       if (const auto &report = c.kernel.meta.ptxas;
           report && (report->spillLoads || report->spillStores))
         warning() << "kernel @" << name << " spills registers ("

@@ -17,6 +17,9 @@
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
+#include <functional>
+#include <optional>
+
 #define DEBUG_TYPE "aref-pipeline"
 
 namespace kiln::aref {
@@ -69,11 +72,20 @@ Value increment(OpBuilder &b, Location loc, Value counter) {
 /// Rewrites one value-level aref op of a role; returns the counter after it.
 using Visitor = function_ref<FailureOr<Value>(Operation *, Value)>;
 
+/// What a visitor remembers across ops (the slots a consumer holds): both
+/// branches of an scf.if start from the state before it, and must end in
+/// the same one.
+struct VisitorState {
+  std::function<SmallVector<Value>()> save;
+  std::function<void(SmallVector<Value>)> restore;
+};
+
 /// Walks the ops of `block` in order, handing each aref op on `ref` to
 /// `visit` with the count of that role's uses of `ref` so far, and threads
 /// the count through the scf.for loops that contain such ops.
 FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
-                               Value counter, Visitor visit) {
+                               Value counter, Visitor visit,
+                               const VisitorState *state = nullptr) {
   SmallVector<Operation *> ops;
   for (Operation &op : block)
     ops.push_back(&op);
@@ -87,11 +99,52 @@ FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
     }
     if (op->getNumRegions() == 0 || !usesRef(op, ref))
       continue;
+    if (auto ifOp = dyn_cast<scf::IfOp>(op)) {
+      // Each branch counts on from `counter`; the if yields the count.
+      rewriter.setInsertionPoint(ifOp);
+      SmallVector<Type> types(ifOp.getResultTypes());
+      types.push_back(counter.getType());
+      auto widened = scf::IfOp::create(rewriter, ifOp.getLoc(), types,
+                                       ifOp.getCondition(),
+                                       /*withElseRegion=*/true);
+      widened.getThenRegion().takeBody(ifOp.getThenRegion());
+      if (!ifOp.getElseRegion().empty()) {
+        widened.getElseRegion().takeBody(ifOp.getElseRegion());
+      } else {
+        rewriter.setInsertionPointToStart(&widened.getElseRegion().front());
+        scf::YieldOp::create(rewriter, ifOp.getLoc());
+      }
+      SmallVector<Value> before = state ? state->save() : SmallVector<Value>();
+      std::optional<size_t> held;
+      for (Region *branch :
+           {&widened.getThenRegion(), &widened.getElseRegion()}) {
+        if (state)
+          state->restore(before);
+        Block &block = branch->front();
+        FailureOr<Value> inner =
+            threadCounter(rewriter, block, ref, counter, visit, state);
+        if (failed(inner))
+          return failure();
+        Operation *yield = block.getTerminator();
+        yield->insertOperands(yield->getNumOperands(), {*inner});
+        if (state) {
+          size_t now = state->save().size();
+          if (held && *held != now)
+            return widened.emitOpError()
+                   << "holds " << *held << " slot(s) after one branch and "
+                   << now << " after the other";
+          held = now;
+        }
+      }
+      rewriter.replaceOp(ifOp, widened.getResults().drop_back());
+      counter = widened.getResults().back();
+      continue;
+    }
     auto loop = dyn_cast<scf::ForOp>(op);
     if (!loop)
       return op->emitOpError()
-             << "holds aref operations; only scf.for loops may hold them, so "
-                "that every role counts slots the same way";
+             << "holds aref operations; only scf.for loops and scf.if may "
+                "hold them, so that every role counts slots the same way";
     rewriter.setInsertionPoint(loop);
     FailureOr<LoopLikeOpInterface> widened =
         cast<LoopLikeOpInterface>(loop.getOperation())
@@ -103,7 +156,7 @@ FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
     auto newLoop = cast<scf::ForOp>(widened->getOperation());
     Block *body = newLoop.getBody();
     FailureOr<Value> inner = threadCounter(
-        rewriter, *body, ref, body->getArguments().back(), visit);
+        rewriter, *body, ref, body->getArguments().back(), visit, state);
     if (failed(inner))
       return failure();
     auto yield = cast<scf::YieldOp>(body->getTerminator());
@@ -200,6 +253,61 @@ Value emitTripCount(OpBuilder &b, Location loc, scf::ForOp loop) {
   return arith::SelectOp::create(b, loc, any, trips, i32Const(b, loc, 0));
 }
 
+/// Puts each loop of the consumer `role` that accumulates tiles from the
+/// arefs `refs` under `scf.if (lb < ub)`, with the loop's initial values in
+/// the else branch. Token handoffs (aref ops on `tokens`) that directly
+/// follow the loop go into both branches. A loop that may run zero times
+/// would otherwise leave its initial accumulator (zeros) flowing around the
+/// loop to the wait that ends the last wgmma; ptxas treats that as a
+/// register write inside the wgmma pipeline and serializes every wgmma of
+/// the kernel (C7515). Under the guard, LLVM drops the loop's own zero-trip
+/// test and the zeros reach the epilogue only through the else branch.
+void guardAccumulatingLoops(OpBuilder &b, Region &role, ArrayRef<Value> refs,
+                            ArrayRef<Value> tokens) {
+  SmallVector<scf::ForOp> loops;
+  role.walk([&](scf::ForOp loop) {
+    bool accumulates = llvm::any_of(loop.getResultTypes(), [](Type t) {
+      return isa<RankedTensorType>(t);
+    });
+    bool gets = llvm::any_of(loop.getBody()->getOperations(),
+                             [&](Operation &op) {
+                               return isa<GetOp>(op) &&
+                                      llvm::is_contained(refs,
+                                                         getArefOperand(&op));
+                             });
+    if (accumulates && gets)
+      loops.push_back(loop);
+  });
+  for (scf::ForOp loop : loops) {
+    Location loc = loop.getLoc();
+    SmallVector<Operation *> handoff;
+    for (Operation *op = loop->getNextNode(); op && isa<ConsumedOp, PutOp>(op);
+         op = op->getNextNode()) {
+      if (!llvm::is_contained(tokens, getArefOperand(op)))
+        break;
+      handoff.push_back(op);
+    }
+    b.setInsertionPoint(loop);
+    Value ran = arith::CmpIOp::create(
+        b, loc,
+        loop.getUnsignedCmp() ? arith::CmpIPredicate::ult
+                              : arith::CmpIPredicate::slt,
+        loop.getLowerBound(), loop.getUpperBound());
+    auto guard = scf::IfOp::create(b, loc, loop.getResultTypes(), ran,
+                                   /*withElseRegion=*/true);
+    loop->replaceAllUsesWith(guard.getResults());
+    b.setInsertionPointToStart(&guard.getElseRegion().front());
+    for (Operation *op : handoff)
+      b.clone(*op);
+    scf::YieldOp::create(b, loc, loop.getInitArgs());
+    b.setInsertionPointToStart(&guard.getThenRegion().front());
+    auto yield = scf::YieldOp::create(b, loc, loop.getResults());
+    loop->moveBefore(yield);
+    for (Operation *op : handoff)
+      op->moveBefore(yield);
+  }
+}
+
 class ArefPipelinePass final
     : public kiln::aref::impl::ArefPipelinePassBase<ArefPipelinePass> {
 public:
@@ -269,11 +377,15 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
   SmallVector<CreateOp> all(creates);
   all.append(tokens.begin(), tokens.end());
   IRRewriter rewriter(kernel.getContext());
+  SmallVector<Value> tokenRefs;
+  for (CreateOp token : tokens)
+    tokenRefs.push_back(token.getRef());
   for (auto [index, role] : llvm::enumerate(ws.getRoles())) {
     if (role.empty())
       continue;
     // With ping-pong, roles 1 and 2 are the consumers taking turns 0 and 1.
     int64_t turn = pingpongHere ? static_cast<int64_t>(index) - 1 : -1;
+    guardAccumulatingLoops(rewriter, role, refs, tokenRefs);
     SmallVector<Value> consumed;
     BufferMap buffers;
     for (CreateOp create : all) {
@@ -423,7 +535,10 @@ LogicalResult ArefPipelinePass::rewriteConsumer(IRRewriter &rewriter,
     rewriter.setInsertionPointAfter(enter);
     return increment(rewriter, loc, counter);
   };
-  return failure(failed(threadCounter(rewriter, block, ref, zero, visit)));
+  VisitorState state{[&] { return held; },
+                     [&](SmallVector<Value> saved) { held = std::move(saved); }};
+  return failure(
+      failed(threadCounter(rewriter, block, ref, zero, visit, &state)));
 }
 
 /// Dots on aref tiles read the slots' buffers: tile.mma, then

@@ -32,6 +32,12 @@ def ArefPipelinePass : Pass<"aref-pipeline", "::mlir::ModuleOp"> {
       `pending = 1`) and releases iteration k-1's slot; after the loop it
       waits for the last MMA and releases the last slot. This needs two
       slots: at depth 1 the consumer releases each slot after its own MMA.
+    - A consumer loop that accumulates from an aref runs under
+      `scf.if (lb < ub)`, the initial values in the else branch. Otherwise
+      the path on which the loop runs zero times carries the initial
+      accumulator to the wait that ends the last wgmma, and ptxas, seeing
+      accumulator registers written inside the wgmma pipeline, serializes
+      every wgmma of the kernel (C7514/C7515; kilnc warns when it does).
 
     Before (consumer):
 
