@@ -155,6 +155,7 @@ LogicalResult kiln::lowerRoles(Operation *fn, int64_t numThreads) {
         Block *body = block;
         if (!holdsTiles(region)) {
           // One elected thread of the role's first warp does the work.
+          role->setAttr(kElectedRoleAttrName, b.getUnitAttr());
           Value inRoleTid =
               arith::SubIOp::create(b, loc, tid, emitI32(b, loc, first));
           Value firstWarp =
@@ -381,13 +382,26 @@ public:
 using PutEnterPattern = EnterPattern<aref::PutEnterOp, /*Producer=*/true>;
 using GetEnterPattern = EnterPattern<aref::GetEnterOp, /*Producer=*/false>;
 
-/// True if `op` runs on the one elected thread of a role without tiles.
-bool runsOnElectedThread(Operation *op) {
-  for (Operation *p = op->getParentOp(); p; p = p->getParentOp())
-    if (auto ifOp = dyn_cast<scf::IfOp>(p))
-      if (ifOp.getCondition().getDefiningOp<NVVM::ElectSyncOp>())
-        return true;
-  return false;
+/// Moves the insertion point to where one thread arrives on a barrier for
+/// the role running `op`: one per warp group with `perGroup`, else the
+/// role's first. A role that runs on one elected thread is already there.
+void enterArrivingThread(OpBuilder &b, Location loc, Operation *op,
+                         bool perGroup) {
+  for (Operation *p = op->getParentOp(); p; p = p->getParentOp()) {
+    if (!p->hasAttr(kRoleAttrName))
+      continue;
+    if (p->hasAttr(kElectedRoleAttrName))
+      return;
+    break;
+  }
+  auto [tid, threads] = emitRoleThread(b, loc, op);
+  Value lane = perGroup ? arith::RemUIOp::create(
+                              b, loc, tid, emitI32(b, loc, kThreadsPerGroup))
+                        : tid;
+  Value leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
+                                       emitI32(b, loc, 0));
+  auto ifOp = scf::IfOp::create(b, loc, leader, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
 }
 
 /// The producer publishes: with `async`, it arms the full barrier with the
@@ -403,14 +417,7 @@ public:
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     aref::RefType type = op.getRef().getType();
-    if (!runsOnElectedThread(op)) {
-      auto [tid, threads] = emitRoleThread(rewriter, loc, op);
-      Value leader =
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, tid,
-                                emitI32(rewriter, loc, 0));
-      auto ifOp = scf::IfOp::create(rewriter, loc, leader, false);
-      rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    }
+    enterArrivingThread(rewriter, loc, op, /*perGroup=*/false);
     Value barrier = fullBarrier(rewriter, loc, adaptor.getRef(), type,
                                 adaptor.getSlot());
     if (op.getAsync())
@@ -436,15 +443,7 @@ public:
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     aref::RefType type = op.getRef().getType();
-    auto [tid, threads] = emitRoleThread(rewriter, loc, op);
-    Value lane = arith::RemUIOp::create(rewriter, loc, tid,
-                                        emitI32(rewriter, loc,
-                                                kThreadsPerGroup));
-    Value leader = arith::CmpIOp::create(rewriter, loc,
-                                         arith::CmpIPredicate::eq, lane,
-                                         emitI32(rewriter, loc, 0));
-    auto ifOp = scf::IfOp::create(rewriter, loc, leader, false);
-    rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    enterArrivingThread(rewriter, loc, op, /*perGroup=*/true);
     NVVM::MBarrierArriveOp::create(
         rewriter, loc, Type(),
         emptyBarrier(rewriter, loc, adaptor.getRef(), type, adaptor.getSlot()),

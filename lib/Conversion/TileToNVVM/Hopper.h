@@ -52,6 +52,10 @@ mlir::LogicalResult lowerRoles(mlir::Operation *fn, int64_t numThreads);
 /// number of threads].
 inline constexpr llvm::StringLiteral kRoleAttrName = "kiln.role";
 
+/// Unit attribute on the scf.execute_region of a role that runs on one
+/// elected thread.
+inline constexpr llvm::StringLiteral kElectedRoleAttrName = "kiln.elected";
+
 /// Patterns for arefs, TMA copies, wgmma and layout-changing tile ops.
 void populateHopperPatterns(const mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);

@@ -703,6 +703,39 @@ LogicalResult Checker::compile(Role &role, Block &block) {
   return success();
 }
 
+/// Pushes onto `work` what `v` is computed from: for a value carried by an
+/// scf.for its initial and yielded values (and the loop's bounds for the
+/// induction variable, or for any value with `throughBounds`), for an
+/// scf.if result the condition and both yielded values, for an op without
+/// regions its operands.
+void appendSources(Value v, bool throughBounds, SmallVectorImpl<Value> &work) {
+  auto carried = [&](scf::ForOp loop, unsigned i, bool iv) {
+    if (throughBounds || iv)
+      work.append({loop.getLowerBound(), loop.getUpperBound(),
+                   loop.getStep()});
+    if (!iv)
+      work.append({loop.getInitArgs()[i],
+                   loop.getBody()->getTerminator()->getOperand(i)});
+  };
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    if (auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp()))
+      carried(loop, arg.getArgNumber() - 1, arg == loop.getInductionVar());
+    return;
+  }
+  Operation *def = v.getDefiningOp();
+  unsigned i = cast<OpResult>(v).getResultNumber();
+  if (auto loop = dyn_cast<scf::ForOp>(def)) {
+    carried(loop, i, /*iv=*/false);
+  } else if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
+    work.push_back(ifOp.getCondition());
+    work.push_back(ifOp.thenYield().getOperand(i));
+    if (!ifOp.getElseRegion().empty())
+      work.push_back(ifOp.elseYield().getOperand(i));
+  } else if (def->getNumRegions() == 0) {
+    work.append(def->operand_begin(), def->operand_end());
+  }
+}
+
 /// The unknown run-time values that `roots` depend on, through integer ops,
 /// loops and conditionals. Without `throughBounds`, a value carried by a
 /// loop does not count the loop's bounds (only its initial and yielded
@@ -715,48 +748,17 @@ void collectSources(ArrayRef<Value> roots, llvm::SetVector<UnknownKey> &out,
     Value v = work.pop_back_val();
     if (!v || !seen.insert(v).second)
       continue;
-    if (auto arg = dyn_cast<BlockArgument>(v)) {
-      Operation *owner = arg.getOwner()->getParentOp();
-      if (isa<tile::KernelOp>(owner)) {
-        if (widthOf(arg.getType()))
-          out.insert({arg, -1});
-        continue;
-      }
-      if (auto loop = dyn_cast<scf::ForOp>(owner)) {
-        if (throughBounds || arg == loop.getInductionVar())
-          work.append({loop.getLowerBound(), loop.getUpperBound(),
-                       loop.getStep()});
-        if (arg != loop.getInductionVar()) {
-          unsigned i = arg.getArgNumber() - 1;
-          work.push_back(loop.getInitArgs()[i]);
-          work.push_back(loop.getBody()->getTerminator()->getOperand(i));
-        }
-      }
+    if (auto arg = dyn_cast<BlockArgument>(v);
+        arg && isa<tile::KernelOp>(arg.getOwner()->getParentOp())) {
+      if (widthOf(arg.getType()))
+        out.insert({arg, -1});
       continue;
     }
-    Operation *def = v.getDefiningOp();
-    if (auto dim = dyn_cast<tile::DimOp>(def)) {
+    if (auto dim = v.getDefiningOp<tile::DimOp>()) {
       out.insert({dim.getDesc(), static_cast<int64_t>(dim.getIndex())});
       continue;
     }
-    unsigned i = cast<OpResult>(v).getResultNumber();
-    if (auto loop = dyn_cast<scf::ForOp>(def)) {
-      if (throughBounds)
-        work.append({loop.getLowerBound(), loop.getUpperBound(),
-                     loop.getStep()});
-      work.append({loop.getInitArgs()[i],
-                   loop.getBody()->getTerminator()->getOperand(i)});
-      continue;
-    }
-    if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
-      work.push_back(ifOp.getCondition());
-      work.push_back(ifOp.thenYield().getOperand(i));
-      if (!ifOp.getElseRegion().empty())
-        work.push_back(ifOp.elseYield().getOperand(i));
-      continue;
-    }
-    if (def->getNumRegions() == 0)
-      work.append(def->operand_begin(), def->operand_end());
+    appendSources(v, throughBounds, work);
   }
 }
 
@@ -783,33 +785,7 @@ void Checker::markLive(Role &role) {
     if (reg == role.regs.end())
       continue; // defined above the roles: the same in every state
     role.live[reg->second] = true;
-    if (auto arg = dyn_cast<BlockArgument>(v)) {
-      auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
-      if (!loop)
-        continue;
-      work.append({loop.getLowerBound(), loop.getUpperBound(),
-                   loop.getStep()});
-      if (arg != loop.getInductionVar()) {
-        unsigned i = arg.getArgNumber() - 1;
-        work.push_back(loop.getInitArgs()[i]);
-        work.push_back(loop.getBody()->getTerminator()->getOperand(i));
-      }
-      continue;
-    }
-    Operation *def = v.getDefiningOp();
-    unsigned i = cast<OpResult>(v).getResultNumber();
-    if (auto loop = dyn_cast<scf::ForOp>(def)) {
-      work.append({loop.getLowerBound(), loop.getUpperBound(), loop.getStep(),
-                   loop.getInitArgs()[i],
-                   loop.getBody()->getTerminator()->getOperand(i)});
-    } else if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
-      work.push_back(ifOp.getCondition());
-      work.push_back(ifOp.thenYield().getOperand(i));
-      if (!ifOp.getElseRegion().empty())
-        work.push_back(ifOp.elseYield().getOperand(i));
-    } else {
-      work.append(def->operand_begin(), def->operand_end());
-    }
+    appendSources(v, /*throughBounds=*/true, work);
   }
 }
 
