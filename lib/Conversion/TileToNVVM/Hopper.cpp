@@ -28,6 +28,7 @@
 #include "SharedMemory.h"
 
 #include "kiln/Dialect/Aref/IR/ArefOps.h"
+#include "kiln/Dialect/Tile/IR/HopperLimits.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -43,7 +44,6 @@ using namespace kiln::tile;
 namespace {
 
 constexpr int64_t kSwizzleBytes = 128;
-constexpr int64_t kThreadsPerGroup = 128;
 /// Suspend-time hint for mbarrier.try_wait, as CUTLASS uses.
 constexpr int64_t kTryWaitTicks = 10000000;
 
@@ -120,7 +120,7 @@ LogicalResult kiln::lowerRoles(Operation *fn, int64_t numThreads) {
   // With nvvm.minctasm = 1 the kernel starts with the register file split
   // evenly; roles above that share increase their budget, the others give
   // registers back.
-  int64_t initialBudget = (64 * 1024 / numThreads) / 8 * 8;
+  int64_t initialBudget = (hopper::kRegisterFile / numThreads) / 8 * 8;
   for (WarpSpecializeOp ws : all) {
     Location loc = ws.getLoc();
     OpBuilder b(ws);
@@ -396,7 +396,7 @@ void enterArrivingThread(OpBuilder &b, Location loc, Operation *op,
   }
   auto [tid, threads] = emitRoleThread(b, loc, op);
   Value lane = perGroup ? arith::RemUIOp::create(
-                              b, loc, tid, emitI32(b, loc, kThreadsPerGroup))
+                              b, loc, tid, emitI32(b, loc, hopper::kThreadsPerGroup))
                         : tid;
   Value leader = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane,
                                        emitI32(b, loc, 0));
@@ -600,7 +600,7 @@ public:
     auto [tid, threads] = emitRoleThread(rewriter, loc, op);
     Value group = arith::DivUIOp::create(rewriter, loc, tid,
                                          emitI32(rewriter, loc,
-                                                 kThreadsPerGroup));
+                                                 hopper::kThreadsPerGroup));
     Type i32 = rewriter.getI32Type();
     Value aAddr = LLVM::PtrToIntOp::create(rewriter, loc, i32, adaptor.getA());
     Value bAddr = LLVM::PtrToIntOp::create(rewriter, loc, i32, adaptor.getB());

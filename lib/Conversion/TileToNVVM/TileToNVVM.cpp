@@ -21,6 +21,7 @@
 #include "SharedMemory.h"
 
 #include "kiln/Dialect/Aref/IR/ArefOps.h"
+#include "kiln/Dialect/Tile/IR/HopperLimits.h"
 #include "kiln/Dialect/Tile/IR/TileOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
@@ -388,14 +389,12 @@ public:
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
     for (KernelOp kernel : kernels) {
       int64_t smem = planSharedMemory(kernel);
-      // sm_90's opt-in ceiling for one CTA's dynamic shared memory (CUDA
-      // programming guide, compute capability 9.0: 227 KB). Past it the
-      // launch would fail; say so now.
-      constexpr int64_t kMaxSharedMemory = 227 * 1024;
-      if (smem > kMaxSharedMemory) {
+      // Past sm_90's shared-memory ceiling the launch would fail; say so
+      // now.
+      if (smem > hopper::kMaxSharedMemory) {
         kernel.emitOpError()
             << "needs " << smem << " bytes of shared memory for its aref "
-            << "slots, more than the " << kMaxSharedMemory
+            << "slots, more than the " << hopper::kMaxSharedMemory
             << " an sm_90a CTA can have; use fewer slots (depth) or smaller "
                "tiles";
         return signalPassFailure();

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Dialect/Aref/Transforms/Passes.h"
+#include "kiln/Dialect/Tile/IR/HopperLimits.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
@@ -170,13 +171,6 @@ FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
 // Ping-pong consumers
 //===----------------------------------------------------------------------===//
 
-/// Registers of the SM's register file, and threads of a warp group.
-constexpr int64_t kRegisterFile = 64 * 1024;
-constexpr int64_t kThreadsPerGroup = 128;
-constexpr int64_t kWarpsPerGroup = 4;
-/// The most registers a consumer thread asks for (setmaxnreg's ceiling is
-/// 256; leave room as the partitioning does).
-constexpr int64_t kMaxConsumerRegisters = 240;
 
 /// The loop of `role` over the CTA's tiles: the one op of the role's block
 /// that holds aref operations, an scf.for. Null if there is none or more.
@@ -701,7 +695,8 @@ ArefPipelinePass::splitConsumers(tile::KernelOp kernel,
            << "cannot take ping-pong turns: it needs one producer role "
               "followed by one consumer role";
   int32_t consumerWarps = ws.getWarps()[1];
-  if (consumerWarps != kWarpsPerGroup && consumerWarps != 2 * kWarpsPerGroup)
+  if (consumerWarps != hopper::kWarpsPerGroup &&
+      consumerWarps != 2 * hopper::kWarpsPerGroup)
     return ws.emitOpError()
            << "cannot take ping-pong turns: the consumer role has "
            << consumerWarps << " warps; ping-pong splits one or two warp "
@@ -715,15 +710,14 @@ ArefPipelinePass::splitConsumers(tile::KernelOp kernel,
     return failure();
 
   int32_t producerWarps = ws.getWarps()[0], producerRegs = ws.getRegs()[0];
-  int64_t left = kRegisterFile - 32 * producerWarps * producerRegs;
-  auto consumerRegs = static_cast<int32_t>(std::min(
-      kMaxConsumerRegisters, left / (2 * kThreadsPerGroup) / 8 * 8));
+  auto consumerRegs = static_cast<int32_t>(hopper::getConsumerRegisters(
+      32 * producerWarps, producerRegs, /*consumerGroups=*/2));
   OpBuilder b(ws);
   auto split = tile::WarpSpecializeOp::create(
       b, ws.getLoc(),
       b.getDenseI32ArrayAttr({producerWarps,
-                              static_cast<int32_t>(kWarpsPerGroup),
-                              static_cast<int32_t>(kWarpsPerGroup)}),
+                              static_cast<int32_t>(hopper::kWarpsPerGroup),
+                              static_cast<int32_t>(hopper::kWarpsPerGroup)}),
       b.getDenseI32ArrayAttr({producerRegs, consumerRegs, consumerRegs}),
       /*numRoles=*/3);
   split.getRoles()[0].takeBody(ws.getRoles()[0]);

@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/Dialect/Aref/Transforms/Passes.h"
+#include "kiln/Dialect/Tile/IR/HopperLimits.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseSet.h"
@@ -50,9 +51,6 @@ using namespace kiln::aref;
 
 namespace {
 
-/// Warps per warp group: each consuming warp group arrives once per
-/// release.
-constexpr int64_t kWarpsPerGroup = 4;
 /// Combinations of the run-time values' candidates considered per
 /// warp_specialize; above it, one value varies at a time.
 constexpr size_t kMaxCombinations = 20000;
@@ -1834,7 +1832,7 @@ bool Checker::run() {
     role.index = static_cast<unsigned>(i);
     role.warps = i < warps.size() ? warps[i] : 0;
     role.groups = std::max<int64_t>(
-        1, (role.warps + kWarpsPerGroup - 1) / kWarpsPerGroup);
+        1, (role.warps + hopper::kWarpsPerGroup - 1) / hopper::kWarpsPerGroup);
     if (!region.empty() && failed(compile(role, region.front())))
       return false;
     role.code.push_back({Inst::End});

@@ -7,6 +7,7 @@
 #include "kiln/Dialect/Tile/IR/TileOps.h"
 
 #include "kiln/Dialect/Aref/IR/ArefOps.h"
+#include "kiln/Dialect/Tile/IR/HopperLimits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
@@ -580,9 +581,6 @@ LogicalResult ReduceOp::verify() {
 // WarpSpecializeOp
 //===----------------------------------------------------------------------===//
 
-/// Hopper's register file per SM, in 32-bit registers.
-static constexpr int64_t kRegistersPerSM = 64 * 1024;
-
 int64_t WarpSpecializeOp::getNumThreads() {
   int64_t n = 0;
   for (int32_t w : getWarps())
@@ -633,9 +631,9 @@ LogicalResult WarpSpecializeOp::verify() {
   if (getNumThreads() > 1024)
     return emitOpError() << "roles add up to " << getNumThreads()
                          << " threads; a CTA has at most 1024";
-  if (registers > kRegistersPerSM)
+  if (registers > hopper::kRegisterFile)
     return emitOpError() << "register budgets add up to " << registers
-                         << " registers; an SM has " << kRegistersPerSM;
+                         << " registers; an SM has " << hopper::kRegisterFile;
 
   // Each aref has one producing role, which does not also consume from it.
   llvm::DenseMap<Value, unsigned> producerRole;

@@ -17,6 +17,7 @@
 #include "kiln/Dialect/Tile/Transforms/Passes.h"
 
 #include "kiln/Dialect/Aref/IR/ArefOps.h"
+#include "kiln/Dialect/Tile/IR/HopperLimits.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -34,13 +35,6 @@ using namespace kiln;
 using namespace kiln::tile;
 
 namespace {
-
-/// Hopper's register file per SM, in 32-bit registers, and the largest
-/// setmaxnreg budget worth asking for a consumer.
-constexpr int64_t kRegisterFile = 64 * 1024;
-constexpr int64_t kMaxConsumerRegisters = 240;
-constexpr int64_t kWarpsPerGroup = 4;
-constexpr int64_t kThreadsPerGroup = 128;
 
 /// The loads of one block whose tiles feed tensor-core operands: they share
 /// one aref.
@@ -172,9 +166,8 @@ LogicalResult TileWarpSpecializePass::specialize(KernelOp kernel) {
            << "consumer-groups must be 1 to 4, got " << numGroups;
   int64_t consumerRegs = consumerRegisters;
   if (consumerRegs == 0) {
-    int64_t left = kRegisterFile - kThreadsPerGroup * producerRegisters;
-    consumerRegs = std::min(kMaxConsumerRegisters,
-                            left / (kThreadsPerGroup * numGroups) / 8 * 8);
+    consumerRegs = hopper::getConsumerRegisters(
+        hopper::kThreadsPerGroup, producerRegisters, numGroups);
   }
 
   MLIRContext *ctx = kernel.getContext();
@@ -197,8 +190,9 @@ LogicalResult TileWarpSpecializePass::specialize(KernelOp kernel) {
 
   auto ws = WarpSpecializeOp::create(
       b, loc,
-      b.getDenseI32ArrayAttr({static_cast<int32_t>(kWarpsPerGroup),
-                              static_cast<int32_t>(kWarpsPerGroup * numGroups)}),
+      b.getDenseI32ArrayAttr(
+          {static_cast<int32_t>(hopper::kWarpsPerGroup),
+           static_cast<int32_t>(hopper::kWarpsPerGroup * numGroups)}),
       b.getDenseI32ArrayAttr({static_cast<int32_t>(producerRegisters),
                               static_cast<int32_t>(consumerRegs)}),
       /*numRoles=*/2);
