@@ -48,15 +48,26 @@ perf="4096x4096x4096 8192x8192x8192 4096x14336x4096 4096x4096x14336 512x4096x409
 [ -n "${QUICK:-}" ] && perf=""
 variants=$(ls -d "$here"/variants/* 2>/dev/null)
 
-# 1. Correctness.
+# 1. Correctness. The small shapes first, every kernel and variant, with
+# short limits: a kernel that hangs costs a minute of device time, not the
+# call; then the large shapes.
 for layout in nt nn; do
-  step "check bf16 $layout: -> bf16, -> f32, all shapes" 300 "$bin" --layout $layout --check \
-    --kernel "$k/gemm_bf16_${layout}_bf16" --kernel "$k/gemm_bf16_${layout}_f32" $small $perf || status=1
-  step "check f16 $layout: -> f16, -> f32" 120 "$bin" --layout $layout --check \
-    --kernel "$k/gemm_f16_${layout}_f16" --kernel "$k/gemm_f16_${layout}_f32" $small || status=1
   vk=()
   for v in $variants; do vk+=(--kernel "$v/gemm_bf16_${layout}_bf16"); done
-  step "check variants bf16 $layout" 180 "$bin" --layout $layout --check "${vk[@]}" $small 2048x2048x2048 || status=1
+  step "check small shapes $layout: bf16 and f16, -> narrow and f32, every variant" 90 \
+    "$bin" --layout $layout --check \
+    --kernel "$k/gemm_bf16_${layout}_bf16" --kernel "$k/gemm_bf16_${layout}_f32" \
+    --kernel "$k/gemm_f16_${layout}_f16" --kernel "$k/gemm_f16_${layout}_f32" \
+    "${vk[@]}" $small || status=1
+done
+for layout in nt nn; do
+  vk=()
+  for v in $variants; do vk+=(--kernel "$v/gemm_bf16_${layout}_bf16"); done
+  [ -n "$perf" ] && { step "check large shapes bf16 $layout: -> bf16, -> f32" 240 "$bin" \
+    --layout $layout --check --kernel "$k/gemm_bf16_${layout}_bf16" \
+    --kernel "$k/gemm_bf16_${layout}_f32" $perf || status=1; }
+  step "check variants bf16 $layout on 2048x2048x2048" 90 "$bin" --layout $layout --check \
+    "${vk[@]}" 2048x2048x2048 || status=1
 done
 step "check bias + SiLU epilogue" 120 "$bin" --layout nt --epilogue bias-silu --check \
   --kernel "$k/gemm_bias_silu" 127x136x72 1000x1000x1000 || status=1
@@ -86,7 +97,7 @@ if [ -n "$perf" ]; then
     layout=${kernel#gemm_*_}; layout=${layout%%_*}
     vk=()
     for v in $variants; do vk+=(--kernel "$v/$kernel"); done
-    step "bench $kernel" 300 "$bin" --layout $layout --bench 30 --warmup 5 "${vk[@]}" $perf \
+    step "bench $kernel" 150 "$bin" --layout $layout --bench 30 --warmup 5 "${vk[@]}" $perf \
       | tee -a "$tsv.raw" || status=1
   done
   # variant kernel shape kiln cublas ratio, from
@@ -99,6 +110,14 @@ if [ -n "$perf" ]; then
   sort -t$'\t' -k2,2 -k3,3 -k6,6gr "$tsv" | awk -F'\t' '!seen[$2 FS $3]++ {print $2"\t"$3"\t"$1"\t"$4"\t"$5"\t"$6}' | tee "$out/gemm-best.tsv"
   awk -F'\t' '{ l += log($6); n++; if ($6 < min || n == 1) min = $6 }
               END { if (n) printf "geomean kiln/cublas %.3f over %d kernel-shapes, lowest %.3f\n", exp(l / n), n, min }' "$out/gemm-best.tsv"
+  # The same rows as bench/RESULTS.md wants them, to paste as printed.
+  card=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n1)
+  commit=$(head -n1 "$here/commit")
+  echo
+  echo "rows for bench/RESULTS.md:"
+  awk -F'\t' -v date="$(date -u +%F)" -v card="${card:-unknown}" -v commit="$commit" \
+    '{ printf "| %s | %s | %s | %s | %s | %s | %s | cuBLAS | %s | %s | |\n", date, card, commit, $1, $2, $3, $4, $5, $6 }' \
+    "$out/gemm-best.tsv"
 fi
 
 echo

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Stands in for kiln-gemm-check in script.test: the same command line and
+# output lines, made-up numbers. Checks pass unless FAKE_FAIL names
+# "<layout> <shape>". Benchmarks: variant t2 runs at 600 TFLOP/s and t1 at
+# 500, except on 512x4096x4096 (t1 550, t2 400); cuBLAS at 650.
+layout=nt mode= kernels=() shapes=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --layout) layout=$2; shift ;;
+    --kernel) kernels+=("$2"); shift ;;
+    --check) mode=check ;;
+    --bench) mode=bench; shift ;;
+    --warmup|--epilogue) shift ;;
+    *) shapes+=("$1") ;;
+  esac
+  shift
+done
+status=0
+for kernel in "${kernels[@]}"; do
+  for shape in "${shapes[@]}"; do
+    if [ "$mode" = check ]; then
+      if [ "${FAKE_FAIL:-}" = "$layout $shape" ]; then
+        echo "check $kernel $shape: 3 elements wrong"; status=1
+      else
+        echo "check $kernel $shape ok"
+      fi
+      continue
+    fi
+    case $kernel:$shape in
+      */t1/*:512x4096x4096) t=550.0 ;;
+      */t2/*:512x4096x4096) t=400.0 ;;
+      */t1/*) t=500.0 ;;
+      *) t=600.0 ;;
+    esac
+    echo "bench $kernel $shape kiln $t TFLOP/s (1.0000 ms) cublas 650.0 TFLOP/s (1.0000 ms) ratio $(awk "BEGIN { printf \"%.3f\", $t / 650 }")"
+  done
+done
+exit $status
