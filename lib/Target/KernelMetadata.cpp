@@ -46,6 +46,7 @@ std::optional<KernelMetadata> kiln::readKernelMetadata(LLVM::LLVMFuncOp fn) {
         param.block.assign(block.asArrayRef().begin(),
                            block.asArrayRef().end());
         param.tma = p.getAs<BoolAttr>("tma").getValue();
+        param.written = p.getAs<BoolAttr>("written").getValue();
         if (auto box = p.getAs<DenseI64ArrayAttr>("tma_box"))
           param.tmaBox.assign(box.asArrayRef().begin(),
                               box.asArrayRef().end());
@@ -121,6 +122,7 @@ llvm::json::Value kiln::toJSON(const KernelMetadata &meta) {
       o["rank"] = p.rank;
       o["block"] = llvm::json::Array(p.block);
       o["tma"] = p.tma;
+      o["written"] = p.written;
       if (p.tma) {
         o["tma_box"] = llvm::json::Array(p.tmaBox);
         o["swizzle"] = p.swizzle;

@@ -86,6 +86,8 @@ void emitDocComment(llvm::raw_ostream &os, const KernelMetadata &meta) {
       if (p.tma)
         os << " (moved with TMA: 16-byte aligned, pitches multiples of 16 "
               "bytes)";
+      if (p.written)
+        os << ", written (its elements must not overlap)";
     } else {
       os << p.dtype << " scalar";
     }
@@ -213,6 +215,8 @@ std::string kiln::emitLauncherSource(llvm::ArrayRef<CompiledKernel> kernels,
       os << llvm::formatv("    p[{0}].rank = {1};\n", i, p.rank);
       for (auto [d, b] : llvm::enumerate(p.block))
         os << llvm::formatv("    p[{0}].block[{1}] = {2};\n", i, d, b);
+      if (p.written)
+        os << llvm::formatv("    p[{0}].written = true;\n", i);
       if (p.tma) {
         os << llvm::formatv("    p[{0}].tma = true;\n", i)
            << llvm::formatv("    p[{0}].swizzle = {1};\n", i, p.swizzle);

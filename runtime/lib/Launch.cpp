@@ -45,6 +45,51 @@ const char *kindName(kiln_arg_kind kind) {
                                    : "an invalid kind";
 }
 
+/// A tensor the kernel writes must give each element its own address, or
+/// threads storing different elements race on one. Sufficient rule, with the
+/// dimensions ordered by stride (any order of the outer dimensions is
+/// fine): each stride is at least the span of the dimensions inside it.
+/// Dimensions of extent 1 take any stride. The tensor is not empty and its
+/// innermost stride is 1.
+kiln_status checkNoOverlap(const kiln_kernel_desc &desc, size_t index,
+                           const kiln_tensor &t) {
+  int32_t inner = t.rank - 1;
+  // The outer dimensions of extent > 1, by increasing stride (insertion:
+  // there are at most KILN_MAX_RANK - 1).
+  int32_t order[KILN_MAX_RANK];
+  int32_t n = 0;
+  for (int32_t d = 0; d < inner; ++d) {
+    if (t.shape[d] <= 1)
+      continue;
+    int32_t i = n++;
+    for (; i > 0 && t.strides[order[i - 1]] > t.strides[d]; --i)
+      order[i] = order[i - 1];
+    order[i] = d;
+  }
+  // Elements spanned so far: the largest offset plus one.
+  int64_t span = t.shape[inner];
+  int32_t spanDim = inner;
+  for (int32_t i = 0; i < n; ++i) {
+    int32_t d = order[i];
+    if (t.strides[d] < span)
+      return badArg(desc, index,
+                    format("stride %" PRId64 " of dimension %d is less than "
+                           "the %" PRId64 " elements dimension %d spans, so "
+                           "elements overlap, and the kernel writes this "
+                           "tensor",
+                           t.strides[d], d, span, spanDim));
+    int64_t extra;
+    if (__builtin_mul_overflow(t.strides[d], t.shape[d] - 1, &extra) ||
+        __builtin_add_overflow(span, extra, &span))
+      return badArg(desc, index,
+                    format("dimension %d spans more elements than a 64-bit "
+                           "offset holds",
+                           d));
+    spanDim = d;
+  }
+  return KILN_SUCCESS;
+}
+
 kiln_status checkTensor(const kiln_kernel_desc &desc, size_t index,
                         const kiln_tensor &t) {
   const kiln_param_desc &param = desc.params[index];
@@ -105,6 +150,8 @@ kiln_status checkTensor(const kiln_kernel_desc &desc, size_t index,
                         stride, d, stride * int64_t(elementSize),
                         KILN_TMA_ALIGN_BYTES));
   }
+  if (param.written)
+    return checkNoOverlap(desc, index, t);
   return KILN_SUCCESS;
 }
 

@@ -471,6 +471,10 @@ private:
       param.rank = int32_t(rank);
       if (!dims(v, path, "block", param.rank, param.block))
         return false;
+      // Optional: metadata from before the rule existed reads as not written.
+      if (const Value *written = v.find("written"))
+        if (!boolean(*written, member(path, "written"), param.written))
+          return false;
       const Value *tmaValue = require(v, path, "tma");
       if (!tmaValue || !boolean(*tmaValue, member(path, "tma"), param.tma))
         return false;

@@ -39,6 +39,9 @@ struct KernelParam {
   /// bytes.
   std::vector<int64_t> tmaBox;
   int64_t swizzle = 0;
+  /// Tensors only: the kernel stores to it (the runtime then rejects
+  /// overlapping elements).
+  bool written = false;
 };
 
 /// One dimension of the launch grid: `value`, or ceil(extent / div) where

@@ -49,6 +49,14 @@ int64_t kiln::getNumThreads(KernelOp kernel) {
   return 32 * kernel.getNumWarpsOrDefault();
 }
 
+/// Whether the kernel writes through the descriptor argument `arg`.
+static bool isStoredTo(BlockArgument arg) {
+  return llvm::any_of(arg.getUsers(), [&](Operation *user) {
+    auto store = dyn_cast<StoreOp>(user);
+    return store && store.getDesc() == arg;
+  });
+}
+
 FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
                                                         int64_t smemBytes) {
   MLIRContext *ctx = kernel.getContext();
@@ -112,6 +120,7 @@ FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
       meta.push_back(
           b.getNamedAttr("block", b.getDenseI64ArrayAttr(desc.getBlockShape())));
       meta.push_back(b.getNamedAttr("tma", b.getBoolAttr(tma)));
+      meta.push_back(b.getNamedAttr("written", b.getBoolAttr(isStoredTo(arg))));
       if (box) {
         meta.push_back(
             b.getNamedAttr("tma_box", b.getDenseI64ArrayAttr(box->box)));

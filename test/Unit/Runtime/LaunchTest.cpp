@@ -48,6 +48,59 @@ TEST(Validate, AcceptsAGemm) {
   Status s = kernel.validate(args);
   EXPECT_TRUE(s) << s.message();
   EXPECT_STREQ(kiln_last_error(), "");
+  // Rows of a tensor the kernel only reads may overlap (here B's rows share
+  // all but 8 of their elements); the written C's may not (ValidateErrors).
+  args = gemmArgs(1000, 512, 256);
+  args[1].tensor.strides[0] = 8;
+  s = kernel.validate(args);
+  EXPECT_TRUE(s) << s.message();
+}
+
+TEST(Validate, WrittenTensorsMustNotOverlap) {
+  const char *json = R"json({
+    "name": "batched", "target": "sm_90a", "threads": 128, "smem": 0,
+    "grid": [{"value": 1}],
+    "params": [
+      {"arg": 0, "name": "out", "kind": "tensor", "dtype": "f32", "rank": 3,
+       "block": [1, 8, 8], "tma": false, "written": true}
+    ]})json";
+  Kernel kernel = validationKernel(json);
+  auto check = [&](std::vector<int64_t> shape, std::vector<int64_t> strides) {
+    Tensor t = Tensor::rowMajor(fakeAddress(1), KILN_DTYPE_F32, {1, 1, 1});
+    for (size_t d = 0; d < 3; ++d) {
+      t.shape[d] = shape[d];
+      t.strides[d] = strides[d];
+    }
+    return kernel.validate({arg(t)});
+  };
+  // Row-major, padded, and batch-interleaved ([B, M, N] with the batch
+  // between rows) layouts each give every element its own address.
+  EXPECT_TRUE(check({4, 3, 5}, {15, 5, 1}));
+  EXPECT_TRUE(check({4, 3, 5}, {64, 8, 1}));
+  EXPECT_TRUE(check({4, 3, 5}, {5, 20, 1}));
+  // Extents of 1 take any stride.
+  EXPECT_TRUE(check({1, 3, 5}, {1, 5, 1}));
+  Status s = check({4, 3, 5}, {15, 4, 1});
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(s.message(),
+            "batched: argument 0 ('out'): stride 4 of dimension 1 is less "
+            "than the 5 elements dimension 2 spans, so elements overlap, and "
+            "the kernel writes this tensor");
+  // Batches overlapping rows: the batch stride must clear 3 rows of 5.
+  s = check({4, 3, 5}, {14, 5, 1});
+  EXPECT_EQ(s.message(),
+            "batched: argument 0 ('out'): stride 14 of dimension 0 is less "
+            "than the 15 elements dimension 1 spans, so elements overlap, and "
+            "the kernel writes this tensor");
+  s = check({4, 3, 5}, {5, 19, 1});
+  EXPECT_EQ(s.message(),
+            "batched: argument 0 ('out'): stride 19 of dimension 1 is less "
+            "than the 20 elements dimension 0 spans, so elements overlap, and "
+            "the kernel writes this tensor");
+  s = check({4, 3, 5}, {int64_t(1) << 62, int64_t(1) << 60, 1});
+  EXPECT_EQ(s.message(),
+            "batched: argument 0 ('out'): dimension 0 spans more elements "
+            "than a 64-bit offset holds");
 }
 
 struct BadArgs {
@@ -135,6 +188,12 @@ INSTANTIATE_TEST_SUITE_P(
                 KILN_ERROR_INVALID_ARGUMENT,
                 "gemm_bf16: argument 2 ('c'): stride 2 of the innermost "
                 "dimension 1 must be 1 (contiguous)"},
+        BadArgs{"overlapping rows of the written C",
+                [](std::vector<kiln_arg> &a) { a[2].tensor.strides[0] = 511; },
+                KILN_ERROR_INVALID_ARGUMENT,
+                "gemm_bf16: argument 2 ('c'): stride 511 of dimension 0 is "
+                "less than the 512 elements dimension 1 spans, so elements "
+                "overlap, and the kernel writes this tensor"},
         BadArgs{"zero stride",
                 [](std::vector<kiln_arg> &a) { a[2].tensor.strides[0] = 0; },
                 KILN_ERROR_INVALID_ARGUMENT,

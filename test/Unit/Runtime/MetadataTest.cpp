@@ -49,6 +49,8 @@ TEST(Metadata, ParsesEveryField) {
   const kiln_param_desc &c = desc->params[2];
   EXPECT_EQ(c.dtype, KILN_DTYPE_F32);
   EXPECT_FALSE(c.tma);
+  EXPECT_TRUE(c.written);
+  EXPECT_FALSE(a.written);
   const kiln_param_desc &alpha = desc->params[3];
   EXPECT_STREQ(alpha.name, "alpha");
   EXPECT_EQ(alpha.kind, KILN_ARG_SCALAR);
@@ -91,6 +93,7 @@ TEST(Metadata, ParsesWhatKilncWritesWithDefaults) {
   EXPECT_EQ(desc->params[0].rank, 1);
   EXPECT_EQ(desc->params[0].block[0], 2048);
   EXPECT_STREQ(desc->params[2].name, "arg2");
+  EXPECT_FALSE(desc->params[1].written) << "\"written\" is optional";
 }
 
 TEST(Metadata, ParsesConstantAndScalarGridRules) {
@@ -317,6 +320,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "params[0].block[1]: 0 is less than 1"},
         BadMetadata{R"("block": [128, 256], "tma": false)",
                     R"("block": [128, 256])", "params[2].tma: missing"},
+        BadMetadata{R"("written": true)", R"("written": 1)",
+                    "params[2].written: expected a boolean, got an integer"},
         BadMetadata{R"(, "tma_box": [128, 64])", "",
                     "params[0].tma_box: missing"},
         BadMetadata{R"("tma_box": [128, 64])", R"("tma_box": [128])",

@@ -30,7 +30,7 @@ inline constexpr const char *kGemmMetadata = R"json({
     {"arg": 1, "name": "b", "kind": "tensor", "dtype": "bf16", "rank": 2,
      "block": [256, 64], "tma": true, "tma_box": [256, 64], "swizzle": 128},
     {"arg": 2, "name": "c", "kind": "tensor", "dtype": "f32", "rank": 2,
-     "block": [128, 256], "tma": false},
+     "block": [128, 256], "tma": false, "written": true},
     {"arg": 3, "name": "alpha", "kind": "scalar", "dtype": "f32"}
   ],
   "equal": [[0, 1, 1, 1], [0, 0, 2, 0], [1, 0, 2, 1]],
