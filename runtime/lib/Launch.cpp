@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstring>
+#include <tuple>
 
 namespace kiln::rt {
 
@@ -302,6 +303,70 @@ CUtensorMapSwizzle tmaSwizzle(int32_t bytes) {
 }
 
 } // namespace
+
+kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
+                         size_t numArgs, uint32_t smCount, VariantCost &out) {
+  if (kiln_status s = checkArgs(desc, args, numArgs))
+    return s;
+  int64_t extents[3];
+  if (kiln_status s = gridExtents(desc, args, extents))
+    return s;
+  int64_t tiles = 1;
+  for (int64_t e : extents)
+    tiles = e != 0 && tiles > INT64_MAX / e ? INT64_MAX : tiles * e;
+  out.tileArea = 1;
+  for (uint32_t i = 0; i < desc.num_grid; ++i)
+    if (desc.grid[i].kind != KILN_GRID_CONSTANT)
+      out.tileArea *= desc.grid[i].div;
+  // CTAs an SM holds at once: a persistent kernel runs one per SM; others
+  // as many as shared memory (228 KB an SM, 1 KB of it reserved per CTA)
+  // and the 2048 threads of an SM allow.
+  int64_t perSm = 1;
+  if (!desc.persistent)
+    perSm = std::max<int64_t>(
+        1, std::min<int64_t>(233472 / (int64_t(desc.smem) + 1024),
+                             2048 / std::max<uint32_t>(desc.threads, 1)));
+  int64_t slots = int64_t(smCount) * perSm;
+  int64_t waves = tiles / slots + (tiles % slots != 0);
+  out.work = waves > INT64_MAX / out.tileArea ? INT64_MAX
+                                              : waves * out.tileArea;
+  out.persistent = desc.persistent;
+  return KILN_SUCCESS;
+}
+
+kiln_status chooseVariant(const kiln_kernel_desc *const *descs, size_t count,
+                          const kiln_arg *args, size_t numArgs,
+                          uint32_t smCount, size_t &chosen) {
+  if (count == 0)
+    return fail(KILN_ERROR_INVALID_VALUE, "no variants to choose from");
+  kiln_status firstError = KILN_SUCCESS;
+  std::string firstMessage;
+  bool found = false;
+  VariantCost best{};
+  for (size_t i = 0; i < count; ++i) {
+    VariantCost cost;
+    if (kiln_status s = estimateCost(*descs[i], args, numArgs, smCount, cost)) {
+      if (i == 0) {
+        firstError = s;
+        firstMessage = kiln_last_error();
+      }
+      continue;
+    }
+    auto key = [](const VariantCost &c) {
+      return std::make_tuple(c.work, -c.tileArea, !c.persistent);
+    };
+    if (!found || key(cost) < key(best)) {
+      found = true;
+      best = cost;
+      chosen = i;
+    }
+  }
+  if (found) {
+    clearError();
+    return KILN_SUCCESS;
+  }
+  return fail(firstError, firstMessage);
+}
 
 bool hasWork(const kiln_launch_config &config) {
   return config.grid[0] != 0 && config.grid[1] != 0 && config.grid[2] != 0;

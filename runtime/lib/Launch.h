@@ -29,6 +29,33 @@ kiln_status planLaunch(const kiln_kernel_desc &desc, const kiln_arg *args,
 /// False when a grid dimension is 0: there is nothing to launch.
 bool hasWork(const kiln_launch_config &config);
 
+/// What chooseVariant compares for one kernel and launch.
+struct VariantCost {
+  /// Tile-area units each SM computes: the tiles in whole waves (all SMs
+  /// busy, or the last wave partly) times the tile area. Quantization is
+  /// what separates tile shapes most: 64 tiles of 128x256 leave half of
+  /// 132 SMs idle where 128 tiles of 128x128 do not.
+  int64_t work;
+  /// Output elements per tile: the product of the grid rules' divisors.
+  int64_t tileArea;
+  bool persistent;
+};
+
+/// The cost of launching `desc` on arguments planLaunch accepts, on a GPU
+/// with `smCount` (> 0) SMs.
+kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
+                         size_t numArgs, uint32_t smCount, VariantCost &out);
+
+/// Among variants of one kernel (same parameters and results, other tile
+/// shapes or schedules), the index of the one with the least work; on a
+/// tie the larger tile (fewer loads per flop), then a persistent kernel
+/// (no relaunch per tile, grouped tile order), then the earlier one.
+/// Variants that reject the arguments are skipped; if all do, the first
+/// one's error is returned.
+kiln_status chooseVariant(const kiln_kernel_desc *const *descs, size_t count,
+                          const kiln_arg *args, size_t numArgs,
+                          uint32_t smCount, size_t &chosen);
+
 /// The arguments of cuTensorMapEncodeTiled for one TMA tensor.
 struct TensorMapSpec {
   CUtensorMapDataType dataType;

@@ -305,6 +305,49 @@ extern "C" kiln_status kiln_kernel_validate(const kiln_kernel *kernel,
   return planLaunch(*kernel->desc, args, num_args, 0, config);
 }
 
+extern "C" kiln_status kiln_device_sm_count(uint32_t *out) {
+  clearError();
+  if (!out)
+    return nullArgument("kiln_device_sm_count", "out");
+  const DriverApi *api;
+  CUcontext context;
+  CUdevice device;
+  int count = 0;
+  if (kiln_status s = getDriver(api))
+    return s;
+  if (kiln_status s = currentContext(*api, context))
+    return s;
+  if (CUresult r = api->cuCtxGetDevice(&device))
+    return driverError(*api, "cuCtxGetDevice", r);
+  if (CUresult r = api->cuDeviceGetAttribute(
+          &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device))
+    return driverError(*api, "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", r);
+  *out = uint32_t(count);
+  return KILN_SUCCESS;
+}
+
+extern "C" kiln_status kiln_kernel_choose(const kiln_kernel *const *kernels,
+                                          size_t num_kernels,
+                                          const kiln_arg *args,
+                                          size_t num_args, uint32_t sm_count,
+                                          size_t *chosen) {
+  clearError();
+  if ((!kernels && num_kernels) || !chosen)
+    return nullArgument("kiln_kernel_choose", "kernels and chosen");
+  if (sm_count == 0)
+    return fail(KILN_ERROR_INVALID_VALUE,
+                "kiln_kernel_choose: sm_count must be at least 1");
+  std::vector<const kiln_kernel_desc *> descs;
+  for (size_t i = 0; i < num_kernels; ++i) {
+    if (!kernels[i])
+      return fail(KILN_ERROR_INVALID_VALUE,
+                  format("kiln_kernel_choose: kernel %zu is null", i));
+    descs.push_back(kernels[i]->desc.get());
+  }
+  return chooseVariant(descs.data(), descs.size(), args, num_args, sm_count,
+                       *chosen);
+}
+
 extern "C" kiln_status kiln_kernel_launch(const kiln_kernel *kernel,
                                           const kiln_arg *args, size_t num_args,
                                           void *stream) {

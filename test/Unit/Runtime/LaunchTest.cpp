@@ -399,6 +399,116 @@ TEST(Grid, PersistentIsClampedToTheSMs) {
   EXPECT_EQ(persistentGridX(*desc, INT32_MAX, INT32_MAX, 0), 2147483647u);
 }
 
+//===----------------------------------------------------------------------===//
+// Choosing among variants
+//===----------------------------------------------------------------------===//
+
+/// The GEMM's metadata with a BM x BN tile, no cluster, maybe persistent.
+std::string variantMetadata(int bm, int bn, bool persistent) {
+  std::string json = kGemmMetadata;
+  auto replace = [&](const std::string &from, const std::string &to) {
+    size_t at = json.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos)
+      json.replace(at, from.size(), to);
+  };
+  replace("\"cluster\": [2, 1, 1]", "\"cluster\": [1, 1, 1]");
+  replace("\"div\": 128}", "\"div\": " + std::to_string(bm) + "}");
+  replace("\"div\": 256}", "\"div\": " + std::to_string(bn) + "}");
+  if (persistent)
+    replace("\"threads\": 384,", "\"threads\": 384, \"persistent\": true,");
+  return json;
+}
+
+struct Variants {
+  std::vector<Kernel> kernels;
+  std::vector<const Kernel *> pointers;
+  Variants(std::initializer_list<std::tuple<int, int, bool>> shapes) {
+    for (auto [bm, bn, persistent] : shapes)
+      kernels.push_back(validationKernel(variantMetadata(bm, bn, persistent)));
+    for (const Kernel &k : kernels)
+      pointers.push_back(&k);
+  }
+  /// The index chosen for M x N x K on `sms` SMs, or -1 with the error.
+  long choose(int64_t m, int64_t n, int64_t k, uint32_t sms = 132) const {
+    size_t chosen = 99;
+    Status s = chooseVariant(pointers, gemmArgs(m, n, k), sms, chosen);
+    EXPECT_TRUE(s) << s.message();
+    return s ? long(chosen) : -1;
+  }
+};
+
+TEST(Choose, FillsTheSMsFirst) {
+  // 0: 128x256, 1: 128x256 persistent, 2: 128x128 persistent,
+  // 3: 64x256 persistent.
+  Variants v{{128, 256, false}, {128, 256, true}, {128, 128, true},
+             {64, 256, true}};
+  // 512 x 4096: 64 tiles of 128x256 would leave 68 of 132 SMs idle; 128
+  // tiles of 128x128 (or 64x256, later in the list) do not.
+  EXPECT_EQ(v.choose(512, 4096, 4096), 2);
+  // 4096^2: 512 or 1024 tiles, 4 or 8 waves, the same work: the larger tile,
+  // persistent.
+  EXPECT_EQ(v.choose(4096, 4096, 4096), 1);
+  EXPECT_EQ(v.choose(8192, 8192, 1024), 1);
+  // 2048 x 2048 x K: 128 tiles of 128x256 fit one wave on 132 SMs...
+  EXPECT_EQ(v.choose(2048, 2048, 2048), 1);
+  // ... but not on 100, where 2 waves of 128x256 are more work than 3 of
+  // 128x128 (or of 64x256, later in the list).
+  EXPECT_EQ(v.choose(2048, 2048, 2048, 100), 2);
+  // 1 x 8: one tile whatever its shape; the least padded.
+  EXPECT_EQ(v.choose(1, 8, 8), 2);
+  // Empty C: no work for any; still a valid choice.
+  EXPECT_EQ(v.choose(0, 4096, 64), 1);
+}
+
+TEST(Choose, CountsCTAsPerSM) {
+  // A 128x256 kernel using little shared memory runs 5 CTAs an SM
+  // (2048 / 384 threads): 512 tiles are one wave on 132 SMs, and it beats
+  // the persistent one with 4.
+  std::string small = variantMetadata(128, 256, false);
+  const std::string from = "\"smem\": 197632";
+  small.replace(small.find(from), from.size(), "\"smem\": 1024");
+  Kernel light = validationKernel(small);
+  Kernel persistent = validationKernel(variantMetadata(128, 256, true));
+  size_t chosen = 99;
+  Status s = chooseVariant({&persistent, &light}, gemmArgs(4096, 4096, 64),
+                           132, chosen);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(chosen, 1u);
+}
+
+TEST(Choose, SkipsVariantsThatRejectTheArguments) {
+  Variants v{{128, 256, false}, {128, 128, true}};
+  // 65536 * 256 + 1 columns: the non-persistent kernel's grid.y (tiles of
+  // 256 columns) would be 65537, over the limit; the persistent one runs.
+  EXPECT_EQ(v.choose(128, int64_t(65536) * 256 + 1, 64), 1);
+  // Wrong for every variant: the first one's message.
+  size_t chosen = 99;
+  std::vector<kiln_arg> args = gemmArgs(512, 512, 64);
+  args[2].tensor.data = nullptr;
+  Status s = chooseVariant(v.pointers, args, 132, chosen);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(s.message(), "gemm_bf16: argument 2 ('c'): data pointer is null");
+  EXPECT_EQ(chosen, 99u);
+}
+
+TEST(Choose, RejectsBadCalls) {
+  Variants v{{128, 256, false}};
+  size_t chosen = 99;
+  std::vector<kiln_arg> args = gemmArgs(512, 512, 64);
+  Status s = chooseVariant(v.pointers, args, 0, chosen);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(s.message(), "kiln_kernel_choose: sm_count must be at least 1");
+  s = chooseVariant({}, args, 132, chosen);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(s.message(), "no variants to choose from");
+  s = chooseVariant({v.pointers[0], nullptr}, args, 132, chosen);
+  EXPECT_EQ(s.message(), "kiln_kernel_choose: kernel 1 is null");
+  EXPECT_EQ(kiln_kernel_choose(nullptr, 1, args.data(), args.size(), 132,
+                               &chosen),
+            KILN_ERROR_INVALID_VALUE);
+}
+
 TEST(Grid, PersistentRunsWholeClusters) {
   auto desc = persistentGemm("[2, 1, 1]");
   ASSERT_TRUE(desc);

@@ -265,6 +265,26 @@ kiln_status kiln_kernel_launch_config(const kiln_kernel *kernel,
 kiln_status kiln_kernel_launch(const kiln_kernel *kernel, const kiln_arg *args,
                                size_t num_args, void *stream);
 
+/*===--- Variants ---------------------------------------------------------===*/
+
+/// The number of SMs of the current context's device (needs the driver and
+/// a current context).
+kiln_status kiln_device_sm_count(uint32_t *out);
+
+/// Picks among variants of one kernel: kernels with the same parameters and
+/// results but other tile shapes or schedules (kilnc --variants builds them
+/// from one tile program). The model: the fewest tile-area units an SM
+/// computes on a GPU of `sm_count` SMs, counting whole waves of tiles; on a
+/// tie the larger tile, then a persistent kernel, then the earlier one. It
+/// is a first model, not tuned on measurements. Variants that reject the
+/// arguments are skipped; if all do, the first one's error is returned.
+/// CPU only: pass kiln_device_sm_count's answer, or any count to ask what
+/// another GPU would run.
+kiln_status kiln_kernel_choose(const kiln_kernel *const *kernels,
+                               size_t num_kernels, const kiln_arg *args,
+                               size_t num_args, uint32_t sm_count,
+                               size_t *chosen);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -30,6 +30,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kiln {
 
@@ -251,6 +252,25 @@ private:
   };
   std::unique_ptr<kiln_kernel, Destroy> kernel_;
 };
+
+/// The SM count of the current context's device; see kiln_device_sm_count.
+inline Status deviceSmCount(uint32_t &out) {
+  return Status::fromLast(kiln_device_sm_count(&out));
+}
+
+/// Which of `variants` (kernels from one tile program with other tile
+/// shapes or schedules) to run on `args` with `smCount` SMs; see
+/// kiln_kernel_choose.
+template <typename Args>
+Status chooseVariant(const std::vector<const Kernel *> &variants,
+                     const Args &args, uint32_t smCount, size_t &chosen) {
+  std::vector<const kiln_kernel *> kernels;
+  for (const Kernel *k : variants)
+    kernels.push_back(k ? k->get() : nullptr);
+  return Status::fromLast(kiln_kernel_choose(kernels.data(), kernels.size(),
+                                             std::data(args), std::size(args),
+                                             smCount, &chosen));
+}
 
 } // namespace kiln
 
