@@ -63,3 +63,7 @@ extern "C" const char *kiln_status_string(kiln_status status) {
 extern "C" const char *kiln_last_error(void) {
   return kiln::rt::lastError.c_str();
 }
+
+extern "C" kiln_status kiln_set_error(kiln_status status, const char *message) {
+  return kiln::rt::fail(status, message ? message : "");
+}

@@ -4,20 +4,25 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Built against an installed Kiln: kiln_add_kernels(embed-app gemm.mlir)
-// compiles examples/gemm.mlir with kilnc at build time and links the
-// launchers of gemm.h. Calls gemm_bf16_nt: C (M x N) = A (M x K) B (N x K)^T,
-// all bf16 and row-major.
+// Built against an installed Kiln: kiln_add_kernels(embed-app gemm.mlir
+// OPTIONS --variants=...) compiles examples/gemm.mlir with kilnc at build
+// time, each kernel in three variants, and links the launchers of gemm.h.
+// Calls gemm_bf16_nt: C (M x N) = A (M x K) B (N x K)^T, all bf16 and
+// row-major; the launcher picks a variant per launch.
 //
-//   embed-app checks        bad launches, each rejected with a message that
-//                           names the argument and the rule; needs no GPU
+//   embed-app checks        the variants and which one each GEMM shape of
+//                           the benchmark gets on a 132-SM GPU; bad
+//                           launches, each rejected with a message that
+//                           names the argument and the rule. Needs no GPU
 //                           (device addresses are made up: validation comes
 //                           before any use of the driver)
 //   embed-app run [MxNxK]...
 //                           runs the GEMM on random inputs (C poisoned with
-//                           NaN first) and compares every element with a CPU
-//                           reference; prints "ok". Without a GPU, prints
-//                           the runtime's error and exits with 77.
+//                           NaN first), through the launcher's choice and
+//                           through every variant, and compares every
+//                           element with a CPU reference; prints "ok".
+//                           Without a GPU, prints the runtime's error and
+//                           exits with 77.
 //
 // Exit status: 0 success, 1 a check failed, 2 a usage or CUDA error,
 // 77 skipped: no GPU.
@@ -64,12 +69,49 @@ bool expectRejected(const char *what, const kiln_tensor &a,
   return s.code() == KILN_ERROR_INVALID_ARGUMENT;
 }
 
+/// The variants, and the one the launcher would choose for each benchmark
+/// shape on a GPU of 132 SMs (an H100 SXM or H200).
+bool printChoices() {
+  size_t count = kiln_gemm_bf16_nt_num_variants();
+  std::printf("variants:");
+  std::vector<kiln::Kernel> kernels(count);
+  std::vector<const kiln::Kernel *> pointers;
+  for (size_t i = 0; i < count; ++i) {
+    std::printf(" %s", kiln_gemm_bf16_nt_variant_name(i));
+    // Kernels without a module: enough to validate and to choose.
+    if (!kernels[i].create(kiln::Module(), *kiln_gemm_bf16_nt_variant_desc(i)))
+      return false;
+    pointers.push_back(&kernels[i]);
+  }
+  std::printf("\n");
+  const int64_t shapes[][3] = {{4096, 4096, 4096},  {8192, 8192, 8192},
+                               {4096, 14336, 4096}, {4096, 4096, 14336},
+                               {512, 4096, 4096},   {16384, 1024, 8192},
+                               {2048, 2048, 2048},  {8192, 8192, 1024}};
+  for (const auto &s : shapes) {
+    kiln_tensor a = matrix(fakeAddress(1), KILN_DTYPE_BF16, s[0], s[2]);
+    kiln_tensor b = matrix(fakeAddress(2), KILN_DTYPE_BF16, s[1], s[2]);
+    kiln_tensor c = matrix(fakeAddress(3), KILN_DTYPE_BF16, s[0], s[1]);
+    kiln_arg args[] = {kiln::arg(a), kiln::arg(b), kiln::arg(c)};
+    size_t chosen = 0;
+    kiln::Status st = kiln::chooseVariant(pointers, args, 132, chosen);
+    if (!st) {
+      std::printf("choice: %s\n", st.message().c_str());
+      return false;
+    }
+    std::printf("%lldx%lldx%lld on 132 SMs: %s\n", (long long)s[0],
+                (long long)s[1], (long long)s[2],
+                kiln_gemm_bf16_nt_variant_name(chosen));
+  }
+  return true;
+}
+
 int runChecks() {
   const int64_t m = 256, n = 512, k = 128;
   kiln_tensor a = matrix(fakeAddress(1), KILN_DTYPE_BF16, m, k);
   kiln_tensor b = matrix(fakeAddress(2), KILN_DTYPE_BF16, n, k);
   kiln_tensor c = matrix(fakeAddress(3), KILN_DTYPE_BF16, m, n);
-  bool ok = true;
+  bool ok = printChoices();
 
   kiln_tensor nullA = a;
   nullA.data = nullptr;
@@ -86,7 +128,7 @@ int runChecks() {
 
   // B's K differs from A's. Launched only if the kernel's description ties
   // the two together: with made-up addresses, an accepted launch would run.
-  const kiln_kernel_desc *desc = kiln_gemm_bf16_nt_desc();
+  const kiln_kernel_desc *desc = kiln_gemm_bf16_nt_variant_desc(0);
   if (!desc || desc->num_equal == 0) {
     std::printf("mismatched shapes: not tried: the description of "
                 "gemm_bf16_nt has no \"equal\" extents\n");
@@ -95,6 +137,18 @@ int runChecks() {
     ok &= expectRejected("mismatched shapes", a,
                          matrix(fakeAddress(2), KILN_DTYPE_BF16, n, k / 2), c);
   }
+
+  // C's rows 8 elements apart: threads would race on its elements.
+  kiln_tensor overlapping = c;
+  overlapping.strides[0] = 8;
+  ok &= expectRejected("overlapping C", a, b, overlapping);
+
+  kiln::Status s = kiln::kernels::gemm_bf16_nt_variant(3, a, b, c);
+  std::printf("variant 3: %s: %s\n", kiln_status_string(s.code()),
+              s.message().c_str());
+  ok &= s.code() == KILN_ERROR_INVALID_VALUE;
+  ok &= kiln_gemm_bf16_nt_variant_name(3) == nullptr &&
+        kiln_gemm_bf16_nt_variant_desc(3) == nullptr;
   return ok ? 0 : 1;
 }
 
@@ -151,8 +205,9 @@ bool parseShape(const char *text, Shape &out) {
   return true;
 }
 
-/// Runs one GEMM and compares every element of C; 0 when all match.
-int runShape(const Shape &s, Random &random) {
+/// Runs one GEMM, through the launcher's choice (`variant` < 0) or the
+/// given variant, and compares every element of C; 0 when all match.
+int runShape(const Shape &s, long variant, Random &random) {
   size_t sizeA = size_t(s.m * s.k), sizeB = size_t(s.n * s.k),
          sizeC = size_t(s.m * s.n);
   std::vector<uint16_t> a(sizeA), b(sizeB), c(sizeC, 0x7fc0); // NaN
@@ -173,14 +228,19 @@ int runShape(const Shape &s, Random &random) {
     CHECK_CUDA(cudaMemcpy(db, b.data(), sizeB * 2, cudaMemcpyHostToDevice));
   CHECK_CUDA(cudaMemcpy(dc, c.data(), sizeC * 2, cudaMemcpyHostToDevice));
 
-  kiln::Status status = kiln::kernels::gemm_bf16_nt(
-      matrix(da, KILN_DTYPE_BF16, s.m, s.k),
-      matrix(db, KILN_DTYPE_BF16, s.n, s.k),
-      matrix(dc, KILN_DTYPE_BF16, s.m, s.n));
+  kiln_tensor ta = matrix(da, KILN_DTYPE_BF16, s.m, s.k);
+  kiln_tensor tb = matrix(db, KILN_DTYPE_BF16, s.n, s.k);
+  kiln_tensor tc = matrix(dc, KILN_DTYPE_BF16, s.m, s.n);
+  kiln::Status status =
+      variant < 0
+          ? kiln::kernels::gemm_bf16_nt(ta, tb, tc)
+          : kiln::kernels::gemm_bf16_nt_variant(size_t(variant), ta, tb, tc);
+  const char *how =
+      variant < 0 ? "chosen" : kiln_gemm_bf16_nt_variant_name(size_t(variant));
   if (!status) {
-    std::printf("%lldx%lldx%lld: %s: %s\n", (long long)s.m, (long long)s.n,
-                (long long)s.k, kiln_status_string(status.code()),
-                status.message().c_str());
+    std::printf("%lldx%lldx%lld (%s): %s: %s\n", (long long)s.m,
+                (long long)s.n, (long long)s.k, how,
+                kiln_status_string(status.code()), status.message().c_str());
     return 1;
   }
   CHECK_CUDA(cudaDeviceSynchronize());
@@ -209,8 +269,8 @@ int runShape(const Shape &s, Random &random) {
         worst = error;
     }
   }
-  std::printf("%lldx%lldx%lld: %zu of %zu elements wrong, max error %g\n",
-              (long long)s.m, (long long)s.n, (long long)s.k, bad, sizeC,
+  std::printf("%lldx%lldx%lld (%s): %zu of %zu elements wrong, max error %g\n",
+              (long long)s.m, (long long)s.n, (long long)s.k, how, bad, sizeC,
               worst);
   return bad == 0 ? 0 : 1;
 }
@@ -249,12 +309,14 @@ int runGemms(int argc, char **argv) {
 
   Random random{0x6b696c6eull};
   int failures = 0;
-  for (const Shape &shape : shapes) {
-    int r = runShape(shape, random);
-    if (r == 2)
-      return 2;
-    failures += r;
-  }
+  long variants = long(kiln_gemm_bf16_nt_num_variants());
+  for (const Shape &shape : shapes)
+    for (long variant = -1; variant < variants; ++variant) {
+      int r = runShape(shape, variant, random);
+      if (r == 2)
+        return 2;
+      failures += r;
+    }
   if (failures)
     return 1;
   std::printf("ok\n");

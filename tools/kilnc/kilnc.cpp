@@ -12,6 +12,10 @@
 //                                 kernels, images embedded
 // kilnc prog.mlir --emit=ptx      one artifact for the whole file, to -o or
 //                                 standard output
+// kilnc prog.mlir --variants=128x256p,128x128p -o out/
+//                                 each kernel in several variants
+//                                 (<kernel>.<variant>.ptx, ...) and one
+//                                 launcher per kernel choosing among them
 //
 // Runs the same pipeline as `kiln-opt --kiln-hopper-pipeline`.
 //
@@ -111,6 +115,13 @@ cl::opt<bool> pingpong(
              "epilogue under the other's MMAs (implies --persistent)"),
     cl::init(false), cl::cat(variantCategory));
 
+cl::opt<std::string> variantList(
+    "variants",
+    cl::desc("Build every kernel in several variants, comma-separated "
+             "MxN[xK][p|pp] (p: persistent, pp: ping-pong), e.g. "
+             "128x256p,128x128p,64x256pp; each kernel's launcher then picks "
+             "one per launch (kiln_kernel_choose), ties going to the earlier"),
+    cl::value_desc("list"), cl::cat(variantCategory));
 cl::opt<bool> mmaOverlap(
     "mma-overlap",
     cl::desc("Keep one MMA in flight while releasing a slot (default on)"),
@@ -239,6 +250,30 @@ std::optional<std::string> locatePtxas() {
   return kiln::findPtxas();
 }
 
+/// One entry of --variants: a tile shape and schedule.
+struct VariantSpec {
+  int64_t m = 0, n = 0, k = 0;
+  bool persistent = false, pingpong = false;
+};
+
+/// "MxN[xK][p|pp]", or std::nullopt.
+std::optional<VariantSpec> parseVariant(llvm::StringRef spec) {
+  VariantSpec v;
+  if (spec.consume_back("pp"))
+    v.persistent = v.pingpong = true;
+  else if (spec.consume_back("p"))
+    v.persistent = true;
+  llvm::SmallVector<llvm::StringRef> parts;
+  spec.split(parts, 'x');
+  if (parts.size() != 2 && parts.size() != 3)
+    return std::nullopt;
+  int64_t *fields[] = {&v.m, &v.n, &v.k};
+  for (auto [part, field] : llvm::zip(parts, fields))
+    if (part.getAsInteger(10, *field) || *field <= 0)
+      return std::nullopt;
+  return v;
+}
+
 /// --emit=<kind>: one artifact for the whole module.
 int emitSingle(ModuleOp module, Compiler &compiler) {
   if (failed(compiler.lower(module)))
@@ -287,16 +322,18 @@ struct Compiled {
   std::string ptx;
 };
 
+/// One build of the input's kernels: the pipeline options, and the name of
+/// the variant they make (empty for a plain build).
+struct Build {
+  std::string variant;
+  std::unique_ptr<Compiler> compiler;
+};
+
 /// Compiles every kernel of `module` separately, so that each has its own
-/// PTX and cubin. Without ptxas the images are PTX (with a warning).
-std::optional<std::vector<Compiled>> compileKernels(ModuleOp module,
-                                                    Compiler &compiler) {
-  std::optional<std::string> ptxas = locatePtxas();
-  if (!ptxas)
-    warning() << "ptxas was not found (install the CUDA toolkit, set "
-                 "CUDA_HOME or KILN_PTXAS, or pass --ptxas); writing PTX "
-                 "and metadata without cubins\n";
-  SmallVector<std::string> names;
+/// PTX and cubin; without `ptxas` the images are PTX.
+std::optional<std::vector<Compiled>>
+compileKernels(ModuleOp module, Compiler &compiler, llvm::StringRef variant,
+               const std::optional<std::string> &ptxas) {  SmallVector<std::string> names;
   for (auto kernel : module.getOps<kiln::tile::KernelOp>())
     names.push_back(kernel.getSymName().str());
   std::vector<Compiled> all;
@@ -322,6 +359,7 @@ std::optional<std::vector<Compiled>> compileKernels(ModuleOp module,
     if (!ptx)
       return std::nullopt;
     Compiled c;
+    c.kernel.variant = variant.str();
     c.kernel.meta = std::move(metas.front());
     c.ptx = *ptx;
     c.kernel.isCubin = false;
@@ -359,6 +397,52 @@ std::optional<std::vector<Compiled>> compileKernels(ModuleOp module,
   return all;
 }
 
+/// Whether two variants of a kernel take the same arguments.
+bool sameParameters(const kiln::KernelMetadata &a,
+                    const kiln::KernelMetadata &b) {
+  auto key = [](const kiln::KernelParam &p) {
+    return std::make_tuple(p.name, p.isTensor, p.dtype, p.rank, p.written);
+  };
+  return a.params.size() == b.params.size() &&
+         llvm::all_of(llvm::zip(a.params, b.params), [&](auto pair) {
+           return key(std::get<0>(pair)) == key(std::get<1>(pair));
+         });
+}
+
+/// Every build of every kernel, variants of a kernel after one another. Without
+/// ptxas the images are PTX (with one warning).
+std::optional<std::vector<Compiled>> compileAll(ModuleOp module,
+                                                llvm::ArrayRef<Build> builds) {
+  std::optional<std::string> ptxas = locatePtxas();
+  if (!ptxas)
+    warning() << "ptxas was not found (install the CUDA toolkit, set "
+                 "CUDA_HOME or KILN_PTXAS, or pass --ptxas); writing PTX "
+                 "and metadata without cubins\n";
+  std::vector<std::vector<Compiled>> perBuild;
+  for (const Build &build : builds) {
+    std::optional<std::vector<Compiled>> kernels =
+        compileKernels(module, *build.compiler, build.variant, ptxas);
+    if (!kernels)
+      return std::nullopt;
+    perBuild.push_back(std::move(*kernels));
+  }
+  for (size_t k = 0; k < perBuild.front().size(); ++k)
+    for (const std::vector<Compiled> &kernels : perBuild)
+      if (!sameParameters(kernels[k].kernel.meta,
+                          perBuild.front()[k].kernel.meta)) {
+        error() << "variants " << builds.front().variant << " and "
+                << kernels[k].kernel.variant << " of kernel @"
+                << kernels[k].kernel.meta.name
+                << " take different arguments\n";
+        return std::nullopt;
+      }
+  std::vector<Compiled> all;
+  for (size_t k = 0; k < perBuild.front().size(); ++k)
+    for (std::vector<Compiled> &kernels : perBuild)
+      all.push_back(std::move(kernels[k]));
+  return all;
+}
+
 /// Writes `<base>.h` and `<base>.cpp`, the launchers of `kernels`.
 LogicalResult writeLaunchers(llvm::StringRef base,
                              llvm::ArrayRef<kiln::CompiledKernel> kernels) {
@@ -375,36 +459,48 @@ LogicalResult writeLaunchers(llvm::StringRef base,
 }
 
 /// The default: for each kernel, <dir>/<kernel>.ptx, .cubin, .json, and the
-/// launcher <kernel>.h and .cpp.
-int emitPackage(ModuleOp module, Compiler &compiler) {
+/// launcher <kernel>.h and .cpp; with variants, <kernel>.<variant>.ptx,
+/// .cubin and .json, and one launcher for them all.
+int emitPackage(ModuleOp module, llvm::ArrayRef<Build> builds) {
   std::string dir = outputPath.empty() ? "." : outputPath.getValue();
   if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
     error() << "cannot create output directory '" << dir
             << "': " << ec.message() << "\n";
     return 1;
   }
-  std::optional<std::vector<Compiled>> all = compileKernels(module, compiler);
+  std::optional<std::vector<Compiled>> all = compileAll(module, builds);
   if (!all)
     return 1;
-  for (const Compiled &c : *all) {
+  std::vector<kiln::CompiledKernel> group;
+  for (size_t i = 0; i < all->size(); ++i) {
+    const Compiled &c = (*all)[i];
     const kiln::KernelMetadata &meta = c.kernel.meta;
     llvm::SmallString<256> base(dir);
     llvm::sys::path::append(base, meta.name);
+    std::string file = base.str().str();
+    if (!c.kernel.variant.empty())
+      file += "." + c.kernel.variant;
     std::string json;
     llvm::raw_string_ostream os(json);
     os << llvm::formatv("{0:2}", kiln::toJSON(meta)) << "\n";
-    if (failed(writeFile((base + ".ptx").str(), c.ptx, false)) ||
+    if (failed(writeFile(file + ".ptx", c.ptx, false)) ||
         (c.kernel.isCubin &&
-         failed(writeFile((base + ".cubin").str(), c.kernel.image, true))) ||
-        failed(writeFile((base + ".json").str(), json, false)) ||
-        failed(writeLaunchers(base, {c.kernel})))
+         failed(writeFile(file + ".cubin", c.kernel.image, true))) ||
+        failed(writeFile(file + ".json", json, false)))
       return 1;
+    group.push_back(c.kernel);
+    bool last = i + 1 == all->size() || (*all)[i + 1].kernel.meta.name != meta.name;
+    if (last) {
+      if (failed(writeLaunchers(base, group)))
+        return 1;
+      group.clear();
+    }
   }
   return 0;
 }
 
 /// --emit=launcher -o <dir>/<stem>: one header and source for all kernels.
-int emitLauncher(ModuleOp module, Compiler &compiler) {
+int emitLauncher(ModuleOp module, llvm::ArrayRef<Build> builds) {
   if (outputPath.empty() || outputPath == "-") {
     error() << "--emit=launcher needs -o <dir>/<stem>: it writes <stem>.h "
                "and <stem>.cpp\n";
@@ -417,7 +513,7 @@ int emitLauncher(ModuleOp module, Compiler &compiler) {
               << "': " << ec.message() << "\n";
       return 1;
     }
-  std::optional<std::vector<Compiled>> all = compileKernels(module, compiler);
+  std::optional<std::vector<Compiled>> all = compileAll(module, builds);
   if (!all)
     return 1;
   std::vector<kiln::CompiledKernel> kernels;
@@ -515,10 +611,45 @@ int main(int argc, char **argv) {
   kiln::PTXTarget target;
   target.chip = targetChip;
   target.optLevel = optLevel;
-  Compiler compiler(target, options);
+  std::vector<Build> builds;
+  if (variantList.empty()) {
+    builds.push_back({"", std::make_unique<Compiler>(target, options)});
+  } else {
+    if (!tileShape.empty() || persistent || pingpong) {
+      error() << "--variants sets each variant's tile and schedule; drop "
+                 "--tile, --persistent and --pingpong\n";
+      return 1;
+    }
+    if (emitKind != EmitKind::All && emitKind != EmitKind::Launcher) {
+      error() << "--variants makes a package or --emit=launcher, not one "
+                 "--emit artifact\n";
+      return 1;
+    }
+    for (llvm::StringRef spec : llvm::split(variantList.getValue(), ',')) {
+      std::optional<VariantSpec> v = parseVariant(spec);
+      if (!v) {
+        error() << "--variants: '" << spec
+                << "' is not MxN[xK][p|pp] with positive extents (p: "
+                   "persistent, pp: ping-pong)\n";
+        return 1;
+      }
+      if (llvm::any_of(builds, [&](const Build &b) { return b.variant == spec; })) {
+        error() << "--variants: '" << spec << "' is listed twice\n";
+        return 1;
+      }
+      kiln::HopperPipelineOptions vopts;
+      vopts.copyOptionValuesFrom(options);
+      vopts.tileM = v->m;
+      vopts.tileN = v->n;
+      vopts.tileK = v->k;
+      vopts.persistent = v->persistent;
+      vopts.pingpong = v->pingpong;
+      builds.push_back({spec.str(), std::make_unique<Compiler>(target, vopts)});
+    }
+  }
   if (emitKind == EmitKind::All)
-    return emitPackage(*module, compiler);
+    return emitPackage(*module, builds);
   if (emitKind == EmitKind::Launcher)
-    return emitLauncher(*module, compiler);
-  return emitSingle(*module, compiler);
+    return emitLauncher(*module, builds);
+  return emitSingle(*module, *builds.front().compiler);
 }

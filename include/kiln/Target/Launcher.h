@@ -8,7 +8,9 @@
 // kilnc compiled: one typed function per kernel, taking tensors and scalars,
 // with the kernel's image (cubin, or PTX where no ptxas was found) and
 // description embedded. The functions validate every argument before they
-// touch the driver, then launch through Kiln's runtime.
+// touch the driver, then launch through Kiln's runtime. Several variants of
+// one kernel (same name and parameters, other tile shapes or schedules) get
+// one function that picks among them per launch (kiln_kernel_choose).
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +31,10 @@ struct CompiledKernel {
   /// A cubin, or PTX text when `isCubin` is false.
   std::string image;
   bool isCubin = true;
+  /// The variant's name (e.g. "128x256p"), or empty for a kernel compiled
+  /// once. Kernels of one name with names here are variants of each other,
+  /// listed in the order a tie goes to.
+  std::string variant;
 };
 
 /// The header declaring the launchers of `kernels`; `stem` names the

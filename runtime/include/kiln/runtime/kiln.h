@@ -72,6 +72,11 @@ const char *kiln_status_string(kiln_status status);
 /// the last call succeeded. Valid until the next kiln_* call on this thread.
 const char *kiln_last_error(void);
 
+/// Records `message` as this thread's last error and returns `status`, so
+/// that code built on the runtime (generated launchers) reports its own
+/// errors the same way. A null message records "".
+kiln_status kiln_set_error(kiln_status status, const char *message);
+
 /*===--- Kernel descriptions (metadata) -----------------------------------===*/
 
 /// Whether a parameter (or argument) is a global tensor or a scalar.
