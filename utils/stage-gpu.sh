@@ -16,8 +16,9 @@ rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/kernels"
 build/bin/kilnc test/gpu/gemm-variants.mlir -o "$stage/kernels"
 build/bin/kilnc examples/gemm-epilogue.mlir -o "$stage/kernels"
-# Tile-shape and persistence variants of the same programs, for the
-# benchmark to find the best per shape (what kiln::gemm would dispatch).
+# Tile-shape and persistence variants of the same programs: the benchmark
+# times each, and reports the best per shape and the one a --variants
+# launcher would choose among them (kiln_kernel_choose).
 while read -r name flags; do
   build/bin/kilnc test/gpu/gemm-variants.mlir $flags -o "$stage/variants/$name"
 done <<'VARIANTS'

@@ -11,7 +11,9 @@
 //             NaN, runs the kernel, and compares every element of C with
 //             cuBLAS in f32 (pedantic: no TF32) on the same values;
 //   --bench   times the kernel and cuBLAS (same dtypes, f32 accumulation)
-//             with CUDA events: warm-up, then the median of the repetitions.
+//             with CUDA events: warm-up, then the median of the repetitions;
+//             with several kernels (variants of one GEMM), also prints the
+//             one a generated launcher would choose (kiln_kernel_choose).
 // A is M x K row-major; B is N x K (--layout nt) or K x N (--layout nn)
 // row-major; C is M x N row-major. Element types come from the metadata.
 // With --epilogue bias-silu the kernel takes a bias (N, f32) before C and
@@ -476,6 +478,36 @@ bool benchKernel(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
   return true;
 }
 
+/// Which of the kernels, variants of one GEMM, a generated launcher would
+/// run on this shape and device (kiln_kernel_choose), as
+/// "choose <dir>/<name> <shape> on <n> SMs".
+bool printChoice(const Options &o, const std::vector<Gemm> &gemms, Shape s,
+                 Inputs &x) {
+  uint32_t sms = 0;
+  kiln::Status st = kiln::deviceSmCount(sms);
+  if (!st) {
+    std::fprintf(stderr, "gemm-check: %s\n", st.message().c_str());
+    return false;
+  }
+  CHECK_CUDA(cudaMalloc(&x.buf.c, size_t(s.m * s.n) * gemms[0].out.bytes));
+  std::vector<kiln_arg> args = gemmArgs(o, gemms[0], x.buf, s);
+  std::vector<const kiln::Kernel *> kernels;
+  for (const Gemm &g : gemms)
+    kernels.push_back(&g.kernel);
+  size_t chosen = 0;
+  st = kiln::chooseVariant(kernels, args, sms, chosen);
+  cudaFree(x.buf.c);
+  x.buf.c = nullptr;
+  if (!st) {
+    std::fprintf(stderr, "gemm-check: choosing a variant: %s\n",
+                 st.message().c_str());
+    return false;
+  }
+  std::printf("choose %s %ldx%ldx%ld on %u SMs\n", gemms[chosen].path.c_str(),
+              long(s.m), long(s.n), long(s.k), sms);
+  return true;
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: gemm-check --kernel DIR/NAME [--kernel DIR/NAME...]\n"
@@ -542,9 +574,12 @@ int main(int argc, char **argv) {
       for (const Gemm &g : gemms)
         ok = checkKernel(o, g, s, x, ref) && ok;
     }
-    if (o.benchReps > 0)
+    if (o.benchReps > 0) {
       for (const Gemm &g : gemms)
         ok = benchKernel(o, g, handle, s, x) && ok;
+      if (gemms.size() > 1)
+        ok = printChoice(o, gemms, s, x) && ok;
+    }
   }
   cublasDestroy(handle);
   return ok ? 0 : 1;

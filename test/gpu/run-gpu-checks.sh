@@ -12,8 +12,8 @@
 #    every tile-shape and persistence variant on the smaller shapes; an
 #    application linking a generated launcher.
 # 2. compute-sanitizer memcheck, racecheck and synccheck on two small shapes.
-# 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians; the
-#    best variant per shape is what a shape dispatch would run.
+# 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
+#    the best variant per shape, and the one a --variants launcher chooses.
 # The log and TSVs go to $OUT (if set) or /tmp.
 # Exit status: 0 all passed; 1 a correctness check failed; 4 only a
 # sanitizer reported problems.
@@ -103,21 +103,31 @@ if [ -n "$perf" ]; then
   # variant kernel shape kiln cublas ratio, from
   # "bench <dir>/<kernel> <shape> kiln <t> TFLOP/s (..) cublas <t> TFLOP/s (..) ratio <r>"
   grep '^bench' "$tsv.raw" | awk '{ n = split($2, p, "/"); print p[n-1]"\t"p[n]"\t"$3"\t"$5"\t"$10"\t"$15 }' > "$tsv"
+  # kernel shape variant, from "choose <dir>/<kernel> <shape> on <n> SMs"
+  grep '^choose' "$tsv.raw" | awk '{ n = split($2, p, "/"); print p[n]"\t"$3"\t"p[n-1] }' > "$out/gemm-choice.raw"
   rm -f "$tsv.raw"
-  echo
-  echo "best variant per kernel and shape (Kiln and cuBLAS TFLOP/s from the same run):"
-  echo "kernel	shape	variant	kiln	cublas	ratio"
-  sort -t$'\t' -k2,2 -k3,3 -k6,6gr "$tsv" | awk -F'\t' '!seen[$2 FS $3]++ {print $2"\t"$3"\t"$1"\t"$4"\t"$5"\t"$6}' | tee "$out/gemm-best.tsv"
-  awk -F'\t' '{ l += log($6); n++; if ($6 < min || n == 1) min = $6 }
-              END { if (n) printf "geomean kiln/cublas %.3f over %d kernel-shapes, lowest %.3f\n", exp(l / n), n, min }' "$out/gemm-best.tsv"
-  # The same rows as bench/RESULTS.md wants them, to paste as printed.
+  # Rows kernel shape variant kiln cublas ratio: the fastest variant, and
+  # the one a --variants launcher runs (kiln_kernel_choose).
+  sort -t$'\t' -k2,2 -k3,3 -k6,6gr "$tsv" | awk -F'\t' '!seen[$2 FS $3]++ {print $2"\t"$3"\t"$1"\t"$4"\t"$5"\t"$6}' > "$out/gemm-best.tsv"
+  awk -F'\t' 'NR == FNR { pick[$1 FS $2] = $3; next }
+               pick[$2 FS $3] == $1 { print $2"\t"$3"\t"$1"\t"$4"\t"$5"\t"$6 }' \
+    "$out/gemm-choice.raw" "$tsv" | sort > "$out/gemm-chosen.tsv"
   card=$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n1)
   commit=$(head -n1 "$here/commit")
-  echo
-  echo "rows for bench/RESULTS.md:"
-  awk -F'\t' -v date="$(date -u +%F)" -v card="${card:-unknown}" -v commit="$commit" \
-    '{ printf "| %s | %s | %s | %s | %s | %s | %s | cuBLAS | %s | %s | |\n", date, card, commit, $1, $2, $3, $4, $5, $6 }' \
-    "$out/gemm-best.tsv"
+  table() { # table TITLE FILE NOTE: the rows, their geomean, and the same rows for bench/RESULTS.md
+    echo
+    echo "$1 (Kiln and cuBLAS TFLOP/s from the same run):"
+    echo "kernel	shape	variant	kiln	cublas	ratio"
+    cat "$2"
+    awk -F'\t' -v what="$3" '{ l += log($6); n++; if ($6 < min || n == 1) min = $6 }
+      END { if (n) printf "geomean kiln/cublas %.3f over %d kernel-shapes, lowest %.3f (%s)\n", exp(l / n), n, min, what }' "$2"
+    echo "rows for bench/RESULTS.md:"
+    awk -F'\t' -v date="$(date -u +%F)" -v card="${card:-unknown}" -v commit="$commit" -v note="$3" \
+      '{ printf "| %s | %s | %s | %s | %s | %s | %s | cuBLAS | %s | %s | %s |\n", date, card, commit, $1, $2, $3, $4, $5, $6, note }' "$2"
+  }
+  table "best variant per kernel and shape" "$out/gemm-best.tsv" "best of the staged variants"
+  table "variant the launcher chooses (kiln_kernel_choose) per kernel and shape" \
+    "$out/gemm-chosen.tsv" "launcher's choice"
 fi
 
 echo

@@ -2,7 +2,8 @@
 # Stands in for kiln-gemm-check in script.test: the same command line and
 # output lines, made-up numbers. Checks pass unless FAKE_FAIL names
 # "<layout> <shape>". Benchmarks: variant t2 runs at 600 TFLOP/s and t1 at
-# 500, except on 512x4096x4096 (t1 550, t2 400); cuBLAS at 650.
+# 500, except on 512x4096x4096 (t1 550, t2 400); cuBLAS at 650. The choice
+# among variants is always the first one given (t1).
 layout=nt mode= kernels=() shapes=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -35,4 +36,9 @@ for kernel in "${kernels[@]}"; do
     echo "bench $kernel $shape kiln $t TFLOP/s (1.0000 ms) cublas 650.0 TFLOP/s (1.0000 ms) ratio $(awk "BEGIN { printf \"%.3f\", $t / 650 }")"
   done
 done
+# The launcher's choice: the first kernel (t1), after each shape's lines in
+# the real program; the script must not depend on where.
+if [ "$mode" = bench ] && [ ${#kernels[@]} -gt 1 ]; then
+  for shape in "${shapes[@]}"; do echo "choose ${kernels[0]} $shape on 132 SMs"; done
+fi
 exit $status
