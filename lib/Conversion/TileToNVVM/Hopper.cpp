@@ -514,20 +514,33 @@ DescriptorPart describe(const OperandLayout &layout, int64_t k, int64_t mn,
           /*leading=*/kDepth * kSwizzleBytes, /*stride=*/1024};
 }
 
-/// The 64-bit descriptor of a slice at `base + offset`.
-Value emitDescriptor(OpBuilder &b, Location loc, Value baseAddr,
-                     const DescriptorPart &part) {
+/// The 64-bit descriptor of an operand tile at shared address `baseAddr`
+/// with the leading and stride byte offsets of `part` (its offset unused).
+Value emitBaseDescriptor(OpBuilder &b, Location loc, Value baseAddr,
+                         const DescriptorPart &part) {
   Type i64 = b.getI64Type();
-  Value addr = arith::AddIOp::create(b, loc, baseAddr,
-                                     emitI32(b, loc, part.offset));
   Value start = arith::AndIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, addr, emitI32(b, loc, 4)),
+      b, loc, arith::ShRUIOp::create(b, loc, baseAddr, emitI32(b, loc, 4)),
       emitI32(b, loc, 0x3FFF));
   Value start64 = arith::ExtUIOp::create(b, loc, i64, start);
   Value high = arith::ConstantIntOp::create(
       b, loc, static_cast<int64_t>(descriptorHigh(part.leading, part.stride)),
       64);
   return arith::OrIOp::create(b, loc, high, start64);
+}
+
+/// The descriptor of the slice `part.offset` bytes into the tile `base`
+/// describes: one 64-bit add to the start-address field (bits 0-13, in
+/// 16-byte units). It cannot carry into the leading-offset field: shared
+/// addresses stay below 2^18 bytes (at most 227 KB plus a reserved 1 KB,
+/// which convert-tile-to-nvvm enforces), and offsets are multiples of 16.
+Value emitSliceDescriptor(OpBuilder &b, Location loc, Value base,
+                          const DescriptorPart &part) {
+  assert(part.offset % 16 == 0 && "wgmma slices start on 16 bytes");
+  if (part.offset == 0)
+    return base;
+  return arith::AddIOp::create(
+      b, loc, base, arith::ConstantIntOp::create(b, loc, part.offset / 16, 64));
 }
 
 Type accumulatorStruct(MLIRContext *ctx, int64_t n) {
@@ -629,13 +642,18 @@ public:
 
     MLIRContext *ctx = getContext();
     auto shape = NVVM::MMAShapeAttr::get(ctx, 64, n, kStep);
+    // One descriptor per operand, then a constant added per slice, as the
+    // leading and stride offsets are the same for every slice of a tile.
+    Value baseA =
+        emitBaseDescriptor(rewriter, loc, aGroupAddr, describe(la, 0, 0, k));
+    Value baseB = emitBaseDescriptor(rewriter, loc, bAddr, describe(lb, 0, 0, k));
     NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
     for (int64_t kk = 0; kk < k; kk += kStep) {
       DescriptorPart pb = describe(lb, kk, 0, k);
-      Value descB = emitDescriptor(rewriter, loc, bAddr, pb);
+      Value descB = emitSliceDescriptor(rewriter, loc, baseB, pb);
       for (int64_t mb = 0; mb < blocks; ++mb) {
         DescriptorPart pa = describe(la, kk, mb * 64, k);
-        Value descA = emitDescriptor(rewriter, loc, aGroupAddr, pa);
+        Value descA = emitSliceDescriptor(rewriter, loc, baseA, pa);
         blockAcc[mb] = NVVM::WgmmaMmaAsyncOp::create(
             rewriter, loc, blockAcc[mb].getType(), blockAcc[mb], descA, descB,
             shape, *typeA, *typeB, NVVM::WGMMATypes::f32,
