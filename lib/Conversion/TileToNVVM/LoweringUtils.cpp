@@ -197,15 +197,30 @@ static int64_t getVectorWidth(int64_t run, Type elementType) {
   return std::max<int64_t>(width, 1);
 }
 
-/// True where the address is a multiple of `bytes`.
-static Value emitAligned(OpBuilder &b, Location loc, Value addr,
-                         int64_t bytes) {
+/// True where a `width`-element access at `coords` (width * elementBytes
+/// bytes, a power of two) is aligned to its size. Asked of the base, the
+/// strides and the last coordinate rather than of the address: the first
+/// two are the same for every access of a tile, so the check is computed
+/// once, and the last is often known to be a multiple (a layout's column
+/// step), which folds it away. It can say false for an aligned address
+/// (a misaligned base that strides make up for); that only costs the slow
+/// path.
+static Value emitAligned(OpBuilder &b, Location loc, const DescValues &desc,
+                         ValueRange coords, int64_t width,
+                         int64_t elementBytes) {
   Type i64 = b.getI64Type();
-  Value asInt = LLVM::PtrToIntOp::create(b, loc, i64, addr);
-  Value mask = arith::ConstantIntOp::create(b, loc, bytes - 1, 64);
-  Value low = arith::AndIOp::create(b, loc, asInt, mask);
-  Value zero = arith::ConstantIntOp::create(b, loc, 0, 64);
-  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, low, zero);
+  auto isMultiple = [&](Value v, int64_t of) {
+    unsigned bits = v.getType().getIntOrFloatBitWidth();
+    Value low = arith::AndIOp::create(
+        b, loc, v, arith::ConstantIntOp::create(b, loc, of - 1, bits));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, low,
+                                 arith::ConstantIntOp::create(b, loc, 0, bits));
+  };
+  Value base = LLVM::PtrToIntOp::create(b, loc, i64, desc.base);
+  Value ok = isMultiple(base, width * elementBytes);
+  for (Value stride : desc.strides)
+    ok = arith::AndIOp::create(b, loc, ok, isMultiple(stride, width));
+  return arith::AndIOp::create(b, loc, ok, isMultiple(coords.back(), width));
 }
 
 /// Coordinates `delta` elements further along the last dimension.
@@ -234,9 +249,9 @@ SmallVector<Value> kiln::emitRunLoad(OpBuilder &b, Location loc,
     }
     // Fast path: the whole access is inside the tensor and aligned.
     auto vecType = VectorType::get({width}, storage);
-    Value fast = arith::AndIOp::create(b, loc,
-                                       emitInBounds(b, loc, desc, c, width),
-                                       emitAligned(b, loc, addr, bytes));
+    Value fast = arith::AndIOp::create(
+        b, loc, emitInBounds(b, loc, desc, c, width),
+        emitAligned(b, loc, desc, c, width, bytes / width));
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{vecType}, fast,
                                   /*withElseRegion=*/true);
     {
@@ -284,9 +299,9 @@ void kiln::emitRunStore(OpBuilder &b, Location loc, const DescValues &desc,
       continue;
     }
     Value addr = emitElementAddress(b, loc, desc, c, elementType);
-    Value fast = arith::AndIOp::create(b, loc,
-                                       emitInBounds(b, loc, desc, c, width),
-                                       emitAligned(b, loc, addr, bytes));
+    Value fast = arith::AndIOp::create(
+        b, loc, emitInBounds(b, loc, desc, c, width),
+        emitAligned(b, loc, desc, c, width, bytes / width));
     auto ifOp = scf::IfOp::create(b, loc, fast, /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
