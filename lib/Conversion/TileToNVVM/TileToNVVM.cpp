@@ -103,6 +103,49 @@ public:
   }
 };
 
+/// f32 to bf16 or f16 on tiles, two elements per cvt.rn.{bf16x2,f16x2}.f32
+/// (through NVVM's ff2bf16x2/ff2f16x2 intrinsics). A truncf on vectors
+/// ends up as one conversion per element, which the stores then pack in
+/// pairs again: LLVM scalarizes it as soon as the elements are used apart.
+class PairedTruncPattern : public OpConversionPattern<arith::TruncFOp> {
+public:
+  PairedTruncPattern(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(arith::TruncFOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto from = dyn_cast<VectorType>(adaptor.getIn().getType());
+    auto to = dyn_cast_or_null<VectorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!from || !to || from.getRank() != 1 ||
+        from.getNumElements() % 2 != 0 || !from.getElementType().isF32() ||
+        !(to.getElementType().isBF16() || to.getElementType().isF16()))
+      return failure();
+    // The intrinsics round to nearest even, truncf's default.
+    if (auto mode = op.getRoundingmode();
+        mode && *mode != arith::RoundingMode::to_nearest_even)
+      return failure();
+    Location loc = op.getLoc();
+    auto pair = VectorType::get({2}, to.getElementType());
+    StringRef name = to.getElementType().isBF16() ? "llvm.nvvm.ff2bf16x2.rn"
+                                                  : "llvm.nvvm.ff2f16x2.rn";
+    SmallVector<Value> in = unpackVector(rewriter, loc, adaptor.getIn());
+    SmallVector<Value> elems;
+    for (size_t i = 0; i < in.size(); i += 2) {
+      // cvt.rn.bf16x2.f32 d, a, b puts a in the upper half: element 1.
+      Value packed =
+          LLVM::CallIntrinsicOp::create(rewriter, loc, pair,
+                                        rewriter.getStringAttr(name),
+                                        ValueRange{in[i + 1], in[i]})
+              .getResult(0);
+      llvm::append_range(elems, unpackVector(rewriter, loc, packed));
+    }
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, to, elems);
+    return success();
+  }
+};
+
 /// A splat constant tile becomes a splat constant vector. Other dense
 /// constants would need each thread to pick its own elements.
 class ConstantPattern : public OpConversionPattern<arith::ConstantOp> {
@@ -407,7 +450,7 @@ public:
 
     TileTypeConverter converter;
     RewritePatternSet patterns(ctx);
-    patterns.add<ElementwisePattern>(converter, ctx);
+    patterns.add<ElementwisePattern, PairedTruncPattern>(converter, ctx);
     patterns.add<ConstantPattern, ProgramIdPattern, NumProgramsPattern,
                  DimPattern, SplatPattern, IotaPattern, ScalarLoadPattern,
                  LoadPattern, StorePattern, ReturnPattern>(converter, ctx);
