@@ -1,5 +1,7 @@
 // RUN: kiln-opt %s -split-input-file -tile-persistent -cse -verify-diagnostics | FileCheck %s
 // RUN: kiln-opt %s -split-input-file -tile-persistent="all=true group-rows=4" -verify-diagnostics | FileCheck %s --check-prefix=ALL
+// A second run leaves the tile loop alone: one loop, not tiles of tiles.
+// RUN: kiln-opt %s -split-input-file -tile-persistent -tile-persistent -verify-diagnostics | FileCheck %s --check-prefix=TWICE
 
 // A kernel marked persistent walks the tiles of its grid: gx = ceil(N /
 // 256) tile columns, gy = ceil(M / 128) rows, tiles from this CTA's index in
@@ -29,6 +31,11 @@
 // CHECK:   {{(tile.)?}}store %{{.*}}, %{{.*}}[%[[PM]], %[[PN]]]
 // CHECK-NOT: program_id
 // CHECK: return
+// TWICE-LABEL: tile.kernel @marked
+// TWICE-SAME: tile.tile_loop
+// TWICE-COUNT-1: scf.for
+// TWICE-NOT: scf.for
+// TWICE: return
 tile.kernel @marked(%c: !tile.desc<128x256xf32>, %x: f32) grid(%c[1], %c[0] / 128)
     attributes {persistent} {
   %pn = tile.program_id x

@@ -30,6 +30,11 @@ using namespace kiln::tile;
 
 namespace {
 
+/// Marks a kernel whose body this pass already wrapped in the tile loop, so
+/// that running the pass again leaves it alone rather than walking tiles of
+/// tiles.
+constexpr llvm::StringLiteral kTileLoopAttr = "tile.tile_loop";
+
 Value i32Const(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, v, 32);
 }
@@ -66,6 +71,8 @@ public:
   void runOnOperation() override {
     for (auto kernel : getOperation().getOps<KernelOp>()) {
       if (!all && !kernel.getPersistent() && !kernel.getPingpong())
+        continue;
+      if (kernel->hasAttr(kTileLoopAttr))
         continue;
       if (failed(makePersistent(kernel)))
         return signalPassFailure();
@@ -145,6 +152,7 @@ LogicalResult TilePersistentPass::makePersistent(KernelOp kernel) {
   for (Operation *op : replaced)
     op->erase();
   kernel.setPersistent(true);
+  kernel->setAttr(kTileLoopAttr, UnitAttr::get(kernel.getContext()));
   return success();
 }
 
