@@ -48,6 +48,10 @@ TEST_F(DriverTest, MissingLibraryIsNoDriver) {
   Status s = kiln::init();
   EXPECT_EQ(s.code(), KILN_ERROR_NO_DRIVER);
   EXPECT_EQ(s.message(), message);
+  uint32_t sms = 7;
+  s = kiln::deviceSmCount(sms);
+  EXPECT_EQ(s.code(), KILN_ERROR_NO_DRIVER);
+  EXPECT_EQ(sms, 7u);
 }
 
 TEST_F(DriverTest, ArgumentErrorsComeBeforeDriverErrors) {
@@ -403,6 +407,23 @@ TEST_F(FakeDriverTest, PersistentGridUsesTheDevicesSMs) {
   EXPECT_EQ(fake.launches[0].config.gridDimY, 1u);
   EXPECT_EQ(fake.launches[1].config.gridDimX, 4u) << "2 x 2 tiles";
   EXPECT_EQ(fake.launches[1].attrs.size(), 0u) << "no cluster";
+}
+
+TEST_F(FakeDriverTest, DeviceSmCountOfTheCurrentContext) {
+  fake.current = Fake::context(41);
+  fake.smCount = 132;
+  uint32_t sms = 0;
+  ASSERT_TRUE(kiln::deviceSmCount(sms));
+  EXPECT_EQ(sms, 132u);
+  // Remembered for the thread's context (a launcher asks at every launch)...
+  fake.smCount = 114;
+  ASSERT_TRUE(kiln::deviceSmCount(sms));
+  EXPECT_EQ(sms, 132u);
+  // ... and asked again in another one.
+  fake.current = Fake::context(42);
+  ASSERT_TRUE(kiln::deviceSmCount(sms));
+  EXPECT_EQ(sms, 114u);
+  EXPECT_EQ(kiln_device_sm_count(nullptr), KILN_ERROR_INVALID_VALUE);
 }
 
 TEST_F(FakeDriverTest, SmallSharedMemoryNeedsNoAttribute) {
