@@ -328,8 +328,8 @@ kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
                              2048 / std::max<uint32_t>(desc.threads, 1)));
   int64_t slots = int64_t(smCount) * perSm;
   int64_t waves = tiles / slots + (tiles % slots != 0);
-  out.work = waves > INT64_MAX / out.tileArea ? INT64_MAX
-                                              : waves * out.tileArea;
+  out.work =
+      waves > INT64_MAX / out.tileArea ? INT64_MAX : waves * out.tileArea;
   out.persistent = desc.persistent;
   return KILN_SUCCESS;
 }

@@ -338,9 +338,8 @@ extern "C" kiln_status kiln_device_sm_count(uint32_t *out) {
 
 extern "C" kiln_status kiln_kernel_choose(const kiln_kernel *const *kernels,
                                           size_t num_kernels,
-                                          const kiln_arg *args,
-                                          size_t num_args, uint32_t sm_count,
-                                          size_t *chosen) {
+                                          const kiln_arg *args, size_t num_args,
+                                          uint32_t sm_count, size_t *chosen) {
   clearError();
   if ((!kernels && num_kernels) || !chosen)
     return nullArgument("kiln_kernel_choose", "kernels and chosen");

@@ -238,9 +238,9 @@ int runShape(const Shape &s, long variant, Random &random) {
   const char *how =
       variant < 0 ? "chosen" : kiln_gemm_bf16_nt_variant_name(size_t(variant));
   if (!status) {
-    std::printf("%lldx%lldx%lld (%s): %s: %s\n", (long long)s.m,
-                (long long)s.n, (long long)s.k, how,
-                kiln_status_string(status.code()), status.message().c_str());
+    std::printf("%lldx%lldx%lld (%s): %s: %s\n", (long long)s.m, (long long)s.n,
+                (long long)s.k, how, kiln_status_string(status.code()),
+                status.message().c_str());
     return 1;
   }
   CHECK_CUDA(cudaDeviceSynchronize());

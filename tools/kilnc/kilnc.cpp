@@ -333,7 +333,8 @@ struct Build {
 /// PTX and cubin; without `ptxas` the images are PTX.
 std::optional<std::vector<Compiled>>
 compileKernels(ModuleOp module, Compiler &compiler, llvm::StringRef variant,
-               const std::optional<std::string> &ptxas) {  SmallVector<std::string> names;
+               const std::optional<std::string> &ptxas) {
+  SmallVector<std::string> names;
   for (auto kernel : module.getOps<kiln::tile::KernelOp>())
     names.push_back(kernel.getSymName().str());
   std::vector<Compiled> all;
@@ -432,8 +433,7 @@ std::optional<std::vector<Compiled>> compileAll(ModuleOp module,
                           perBuild.front()[k].kernel.meta)) {
         error() << "variants " << builds.front().variant << " and "
                 << kernels[k].kernel.variant << " of kernel @"
-                << kernels[k].kernel.meta.name
-                << " take different arguments\n";
+                << kernels[k].kernel.meta.name << " take different arguments\n";
         return std::nullopt;
       }
   std::vector<Compiled> all;
@@ -489,7 +489,8 @@ int emitPackage(ModuleOp module, llvm::ArrayRef<Build> builds) {
         failed(writeFile(file + ".json", json, false)))
       return 1;
     group.push_back(c.kernel);
-    bool last = i + 1 == all->size() || (*all)[i + 1].kernel.meta.name != meta.name;
+    bool last =
+        i + 1 == all->size() || (*all)[i + 1].kernel.meta.name != meta.name;
     if (last) {
       if (failed(writeLaunchers(base, group)))
         return 1;
@@ -633,7 +634,8 @@ int main(int argc, char **argv) {
                    "persistent, pp: ping-pong)\n";
         return 1;
       }
-      if (llvm::any_of(builds, [&](const Build &b) { return b.variant == spec; })) {
+      if (llvm::any_of(builds,
+                       [&](const Build &b) { return b.variant == spec; })) {
         error() << "--variants: '" << spec << "' is listed twice\n";
         return 1;
       }

@@ -646,7 +646,8 @@ public:
     // leading and stride offsets are the same for every slice of a tile.
     Value baseA =
         emitBaseDescriptor(rewriter, loc, aGroupAddr, describe(la, 0, 0, k));
-    Value baseB = emitBaseDescriptor(rewriter, loc, bAddr, describe(lb, 0, 0, k));
+    Value baseB =
+        emitBaseDescriptor(rewriter, loc, bAddr, describe(lb, 0, 0, k));
     NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
     for (int64_t kk = 0; kk < k; kk += kStep) {
       DescriptorPart pb = describe(lb, kk, 0, k);

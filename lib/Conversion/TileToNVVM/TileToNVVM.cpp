@@ -118,8 +118,8 @@ public:
     auto from = dyn_cast<VectorType>(adaptor.getIn().getType());
     auto to = dyn_cast_or_null<VectorType>(
         getTypeConverter()->convertType(op.getType()));
-    if (!from || !to || from.getRank() != 1 ||
-        from.getNumElements() % 2 != 0 || !from.getElementType().isF32() ||
+    if (!from || !to || from.getRank() != 1 || from.getNumElements() % 2 != 0 ||
+        !from.getElementType().isF32() ||
         !(to.getElementType().isBF16() || to.getElementType().isF16()))
       return failure();
     // The intrinsics round to nearest even, truncf's default.
@@ -134,11 +134,10 @@ public:
     SmallVector<Value> elems;
     for (size_t i = 0; i < in.size(); i += 2) {
       // cvt.rn.bf16x2.f32 d, a, b puts a in the upper half: element 1.
-      Value packed =
-          LLVM::CallIntrinsicOp::create(rewriter, loc, pair,
-                                        rewriter.getStringAttr(name),
-                                        ValueRange{in[i + 1], in[i]})
-              .getResult(0);
+      Value packed = LLVM::CallIntrinsicOp::create(rewriter, loc, pair,
+                                                   rewriter.getStringAttr(name),
+                                                   ValueRange{in[i + 1], in[i]})
+                         .getResult(0);
       llvm::append_range(elems, unpackVector(rewriter, loc, packed));
     }
     rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, to, elems);
