@@ -306,7 +306,9 @@ CUtensorMapSwizzle tmaSwizzle(int32_t bytes) {
 
 kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
                          size_t numArgs, uint32_t smCount, VariantCost &out) {
-  if (kiln_status s = checkArgs(desc, args, numArgs))
+  // Everything a launch would check, grid limits included.
+  kiln_launch_config config;
+  if (kiln_status s = planLaunch(desc, args, numArgs, smCount, config))
     return s;
   int64_t extents[3];
   if (kiln_status s = gridExtents(desc, args, extents))

@@ -478,10 +478,12 @@ TEST(Choose, CountsCTAsPerSM) {
 }
 
 TEST(Choose, SkipsVariantsThatRejectTheArguments) {
-  Variants v{{128, 256, false}, {128, 128, true}};
-  // 65536 * 256 + 1 columns: the non-persistent kernel's grid.y (tiles of
-  // 256 columns) would be 65537, over the limit; the persistent one runs.
-  EXPECT_EQ(v.choose(128, int64_t(65536) * 256 + 1, 64), 1);
+  Variants v{{128, 256, false}, {128, 64, true}};
+  // 65536 * 256 + 255 columns on one SM: 65537 tiles of 128x256 and 262148
+  // of 128x64, the same work, and the larger tile would win; but the
+  // non-persistent kernel's grid.y would be 65537, over the limit.
+  EXPECT_EQ(v.choose(128, int64_t(65536) * 256 + 255, 64, 1), 1);
+  EXPECT_EQ(v.choose(128, int64_t(65535) * 256, 64, 1), 0);
   // Wrong for every variant: the first one's message.
   size_t chosen = 99;
   std::vector<kiln_arg> args = gemmArgs(512, 512, 64);
