@@ -10,6 +10,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Regex.h"
 
+#include <tuple>
+
 using namespace mlir;
 using namespace kiln;
 
@@ -109,6 +111,17 @@ std::optional<PtxasReport> kiln::parsePtxasReport(llvm::StringRef log,
   if (regs.match(section, &m))
     llvm::to_integer(m[1], report.registers);
   return report;
+}
+
+bool kiln::haveSameParameters(const KernelMetadata &a,
+                              const KernelMetadata &b) {
+  auto key = [](const KernelParam &p) {
+    return std::make_tuple(p.name, p.isTensor, p.dtype, p.rank, p.written);
+  };
+  return a.params.size() == b.params.size() &&
+         llvm::all_of(llvm::zip(a.params, b.params), [&](const auto &pair) {
+           return key(std::get<0>(pair)) == key(std::get<1>(pair));
+         });
 }
 
 llvm::json::Value kiln::toJSON(const KernelMetadata &meta) {

@@ -65,5 +65,6 @@ extern "C" const char *kiln_last_error(void) {
 }
 
 extern "C" kiln_status kiln_set_error(kiln_status status, const char *message) {
-  return kiln::rt::fail(status, message ? message : "");
+  return kiln::rt::fail(status,
+                        status != KILN_SUCCESS && message ? message : "");
 }

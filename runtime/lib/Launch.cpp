@@ -69,16 +69,15 @@ kiln_status checkNoOverlap(const kiln_kernel_desc &desc, size_t index,
   }
   // Elements spanned so far: the largest offset plus one.
   int64_t span = t.shape[inner];
-  int32_t spanDim = inner;
   for (int32_t i = 0; i < n; ++i) {
     int32_t d = order[i];
     if (t.strides[d] < span)
       return badArg(desc, index,
                     format("stride %" PRId64 " of dimension %d is less than "
-                           "the %" PRId64 " elements dimension %d spans, so "
-                           "elements overlap, and the kernel writes this "
-                           "tensor",
-                           t.strides[d], d, span, spanDim));
+                           "the %" PRId64 " elements the dimensions of "
+                           "smaller stride span, so elements overlap, and "
+                           "the kernel writes this tensor",
+                           t.strides[d], d, span));
     int64_t extra;
     if (__builtin_mul_overflow(t.strides[d], t.shape[d] - 1, &extra) ||
         __builtin_add_overflow(span, extra, &span))
@@ -86,7 +85,6 @@ kiln_status checkNoOverlap(const kiln_kernel_desc &desc, size_t index,
                     format("dimension %d spans more elements than a 64-bit "
                            "offset holds",
                            d));
-    spanDim = d;
   }
   return KILN_SUCCESS;
 }
@@ -313,25 +311,26 @@ kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
   int64_t extents[3];
   if (kiln_status s = gridExtents(desc, args, extents))
     return s;
+  // Products saturate: descriptions may carry any divisor, and the model
+  // only compares.
+  auto times = [](int64_t a, int64_t b) {
+    int64_t r;
+    return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+  };
   int64_t tiles = 1;
   for (int64_t e : extents)
-    tiles = e != 0 && tiles > INT64_MAX / e ? INT64_MAX : tiles * e;
+    tiles = times(tiles, e);
   out.tileArea = 1;
   for (uint32_t i = 0; i < desc.num_grid; ++i)
     if (desc.grid[i].kind != KILN_GRID_CONSTANT)
-      out.tileArea *= desc.grid[i].div;
-  // CTAs an SM holds at once: a persistent kernel runs one per SM; others
-  // as many as shared memory (228 KB an SM, 1 KB of it reserved per CTA)
-  // and the 2048 threads of an SM allow.
-  int64_t perSm = 1;
-  if (!desc.persistent)
-    perSm = std::max<int64_t>(
-        1, std::min<int64_t>(233472 / (int64_t(desc.smem) + 1024),
-                             2048 / std::max<uint32_t>(desc.threads, 1)));
-  int64_t slots = int64_t(smCount) * perSm;
-  int64_t waves = tiles / slots + (tiles % slots != 0);
-  out.work =
-      waves > INT64_MAX / out.tileArea ? INT64_MAX : waves * out.tileArea;
+      out.tileArea = times(out.tileArea, desc.grid[i].div);
+  // The SMs the tiles spread over: a persistent kernel's CTAs (one per SM,
+  // in whole clusters), or all of them. CTAs sharing an SM share its
+  // tensor cores, so they count as one SM's work either way.
+  int64_t sms =
+      desc.persistent ? std::max<int64_t>(config.grid[0], 1) : int64_t(smCount);
+  int64_t waves = tiles / sms + (tiles % sms != 0);
+  out.work = times(waves, out.tileArea);
   out.persistent = desc.persistent;
   return KILN_SUCCESS;
 }

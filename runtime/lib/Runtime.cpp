@@ -317,21 +317,23 @@ extern "C" kiln_status kiln_device_sm_count(uint32_t *out) {
     return s;
   if (kiln_status s = currentContext(*api, context))
     return s;
-  // A launcher with variants asks at every launch: remember the answer for
-  // the thread's last context.
-  thread_local CUcontext lastContext = nullptr;
-  thread_local uint32_t lastCount = 0;
-  if (context == lastContext) {
-    *out = lastCount;
-    return KILN_SUCCESS;
-  }
   if (CUresult r = api->cuCtxGetDevice(&device))
     return driverError(*api, "cuCtxGetDevice", r);
-  if (CUresult r = api->cuDeviceGetAttribute(
-          &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device))
-    return driverError(*api, "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", r);
-  lastContext = context;
-  lastCount = uint32_t(count);
+  // A launcher with variants asks at every launch: remember the answer for
+  // the thread's last device.
+  thread_local CUdevice lastDevice = -1;
+  thread_local uint32_t lastCount = 0;
+  if (device != lastDevice) {
+    if (CUresult r = api->cuDeviceGetAttribute(
+            &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device))
+      return driverError(*api, "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", r);
+    if (count < 1)
+      return fail(KILN_ERROR_DRIVER,
+                  format("the driver reports %d SMs for device %d", count,
+                         int(device)));
+    lastDevice = device;
+    lastCount = uint32_t(count);
+  }
   *out = lastCount;
   return KILN_SUCCESS;
 }

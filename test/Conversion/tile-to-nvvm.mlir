@@ -60,9 +60,24 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // CHECK-LABEL: llvm.func @store
 // CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32)
 // CHECK-SAME: name = "y", rank = 2 : i64, tma = false, written = true}
+// A 16-byte store needs, besides the bounds, a base on 16 bytes, a row
+// stride of a multiple of 8 elements, and a column of a multiple of 8.
 // CHECK: %[[VEC:.*]] = vector.broadcast %[[V]] : bf16 to vector<64xbf16>
 // CHECK: arith.muli %{{.*}}, %[[STRIDE]] overflow<nsw> : i64
-// CHECK: scf.if
+// CHECK: %[[ADDR:.*]] = llvm.ptrtoint %[[BASE]] : !llvm.ptr<1> to i64
+// CHECK: %[[C15:.*]] = arith.constant 15 : i64
+// CHECK: %[[LOWB:.*]] = arith.andi %[[ADDR]], %[[C15]] : i64
+// CHECK: %[[OKB:.*]] = arith.cmpi eq, %[[LOWB]]
+// CHECK: %[[C7:.*]] = arith.constant 7 : i64
+// CHECK: %[[LOWS:.*]] = arith.andi %[[STRIDE]], %[[C7]] : i64
+// CHECK: %[[OKS:.*]] = arith.cmpi eq, %[[LOWS]]
+// CHECK: %[[OKBS:.*]] = arith.andi %[[OKB]], %[[OKS]] : i1
+// CHECK: %[[C7C:.*]] = arith.constant 7 : i32
+// CHECK: %[[LOWC:.*]] = arith.andi %{{.*}}, %[[C7C]] : i32
+// CHECK: %[[OKC:.*]] = arith.cmpi eq, %[[LOWC]]
+// CHECK: %[[ALIGNED:.*]] = arith.andi %[[OKBS]], %[[OKC]] : i1
+// CHECK: %[[FAST:.*]] = arith.andi %{{.*}}, %[[ALIGNED]] : i1
+// CHECK: scf.if %[[FAST]]
 // CHECK:   llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<1>
 // CHECK: } else {
 // CHECK:   scf.if
@@ -94,6 +109,32 @@ tile.kernel @elementwise() {
   %e = math.sqrt %m : tensor<1024xf32, #L>
   %gt = arith.cmpf ogt, %e, %c : tensor<1024xf32, #L>
   %s = arith.select %gt, %e, %c : tensor<1024xi1, #L>, tensor<1024xf32, #L>
+  tile.return
+}
+
+// -----
+
+#L = #tile.blocked<elems = [4], threads = [32], warps = [4]>
+
+// f32 to bf16 or f16 goes two elements at a time through the packed
+// conversions; cvt.rn.bf16x2.f32 d, a, b puts a in the upper half, so the
+// second element goes first.
+// CHECK-LABEL: llvm.func @paired_trunc
+// CHECK: %[[E0:.*]] = vector.extract %[[V:.*]][0] : f32 from vector<8xf32>
+// CHECK: %[[E1:.*]] = vector.extract %[[V]][1] : f32 from vector<8xf32>
+// CHECK: %[[E2:.*]] = vector.extract %[[V]][2] : f32 from vector<8xf32>
+// CHECK: %[[E3:.*]] = vector.extract %[[V]][3] : f32 from vector<8xf32>
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ff2bf16x2.rn"(%[[E1]], %[[E0]]) : (f32, f32) -> vector<2xbf16>
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ff2bf16x2.rn"(%[[E3]], %[[E2]]) : (f32, f32) -> vector<2xbf16>
+// CHECK-COUNT-2: llvm.call_intrinsic "llvm.nvvm.ff2bf16x2.rn"
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ff2f16x2.rn"(%{{.*}}, %{{.*}}) : (f32, f32) -> vector<2xf16>
+// Other rounding modes keep the generic conversion.
+// CHECK: arith.truncf %{{.*}} to_nearest_away : vector<8xf32> to vector<8xbf16>
+tile.kernel @paired_trunc(%x: f32) {
+  %t = tile.splat %x : tensor<1024xf32, #L>
+  %b = arith.truncf %t : tensor<1024xf32, #L> to tensor<1024xbf16, #L>
+  %h = arith.truncf %t : tensor<1024xf32, #L> to tensor<1024xf16, #L>
+  %a = arith.truncf %t to_nearest_away : tensor<1024xf32, #L> to tensor<1024xbf16, #L>
   tile.return
 }
 

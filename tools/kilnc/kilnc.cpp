@@ -120,7 +120,8 @@ cl::opt<std::string> variantList(
     cl::desc("Build every kernel in several variants, comma-separated "
              "MxN[xK][p|pp] (p: persistent, pp: ping-pong), e.g. "
              "128x256p,128x128p,64x256pp; each kernel's launcher then picks "
-             "one per launch (kiln_kernel_choose), ties going to the earlier"),
+             "one per launch (kiln_kernel_choose: least work per SM, then "
+             "the larger tile, a persistent kernel, the earlier listed)"),
     cl::value_desc("list"), cl::cat(variantCategory));
 cl::opt<bool> mmaOverlap(
     "mma-overlap",
@@ -398,18 +399,6 @@ compileKernels(ModuleOp module, Compiler &compiler, llvm::StringRef variant,
   return all;
 }
 
-/// Whether two variants of a kernel take the same arguments.
-bool sameParameters(const kiln::KernelMetadata &a,
-                    const kiln::KernelMetadata &b) {
-  auto key = [](const kiln::KernelParam &p) {
-    return std::make_tuple(p.name, p.isTensor, p.dtype, p.rank, p.written);
-  };
-  return a.params.size() == b.params.size() &&
-         llvm::all_of(llvm::zip(a.params, b.params), [&](auto pair) {
-           return key(std::get<0>(pair)) == key(std::get<1>(pair));
-         });
-}
-
 /// Every build of every kernel, variants of a kernel after one another. Without
 /// ptxas the images are PTX (with one warning).
 std::optional<std::vector<Compiled>> compileAll(ModuleOp module,
@@ -429,8 +418,8 @@ std::optional<std::vector<Compiled>> compileAll(ModuleOp module,
   }
   for (size_t k = 0; k < perBuild.front().size(); ++k)
     for (const std::vector<Compiled> &kernels : perBuild)
-      if (!sameParameters(kernels[k].kernel.meta,
-                          perBuild.front()[k].kernel.meta)) {
+      if (!kiln::haveSameParameters(kernels[k].kernel.meta,
+                                    perBuild.front()[k].kernel.meta)) {
         error() << "variants " << builds.front().variant << " and "
                 << kernels[k].kernel.variant << " of kernel @"
                 << kernels[k].kernel.meta.name << " take different arguments\n";

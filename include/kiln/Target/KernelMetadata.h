@@ -86,6 +86,10 @@ inline constexpr llvm::StringLiteral kKernelMetadataAttrName = "kiln.kernel";
 /// none.
 std::optional<KernelMetadata> readKernelMetadata(mlir::LLVM::LLVMFuncOp fn);
 
+/// Whether two kernels take the same arguments: names, kinds, dtypes,
+/// ranks, and which tensors they write (what variants of a kernel share).
+bool haveSameParameters(const KernelMetadata &a, const KernelMetadata &b);
+
 /// Parses the per-kernel section of `ptxas -v` output.
 std::optional<PtxasReport> parsePtxasReport(llvm::StringRef log,
                                             llvm::StringRef kernel);

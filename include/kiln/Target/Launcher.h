@@ -32,8 +32,9 @@ struct CompiledKernel {
   std::string image;
   bool isCubin = true;
   /// The variant's name (e.g. "128x256p"), or empty for a kernel compiled
-  /// once. Kernels of one name with names here are variants of each other,
-  /// listed in the order a tie goes to.
+  /// once. Kernels of one name are variants of each other and must take the
+  /// same arguments (haveSameParameters); where kiln_kernel_choose finds
+  /// two equal in every other way, the earlier listed wins.
   std::string variant;
 };
 

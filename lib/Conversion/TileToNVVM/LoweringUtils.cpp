@@ -223,6 +223,16 @@ static Value emitAligned(OpBuilder &b, Location loc, const DescValues &desc,
   return arith::AndIOp::create(b, loc, ok, isMultiple(coords.back(), width));
 }
 
+/// True where one `width`-element vector access at `coords` may serve: all
+/// of it inside the tensor, and aligned.
+static Value emitWholeAccess(OpBuilder &b, Location loc, const DescValues &desc,
+                             ValueRange coords, int64_t width,
+                             int64_t elementBytes) {
+  Value inside = emitInBounds(b, loc, desc, coords, width);
+  Value aligned = emitAligned(b, loc, desc, coords, width, elementBytes);
+  return arith::AndIOp::create(b, loc, inside, aligned);
+}
+
 /// Coordinates `delta` elements further along the last dimension.
 static SmallVector<Value> stepLast(OpBuilder &b, Location loc,
                                   ValueRange coords, int64_t delta) {
@@ -249,9 +259,7 @@ SmallVector<Value> kiln::emitRunLoad(OpBuilder &b, Location loc,
     }
     // Fast path: the whole access is inside the tensor and aligned.
     auto vecType = VectorType::get({width}, storage);
-    Value fast = arith::AndIOp::create(
-        b, loc, emitInBounds(b, loc, desc, c, width),
-        emitAligned(b, loc, desc, c, width, bytes / width));
+    Value fast = emitWholeAccess(b, loc, desc, c, width, bytes / width);
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{vecType}, fast,
                                   /*withElseRegion=*/true);
     {
@@ -299,9 +307,7 @@ void kiln::emitRunStore(OpBuilder &b, Location loc, const DescValues &desc,
       continue;
     }
     Value addr = emitElementAddress(b, loc, desc, c, elementType);
-    Value fast = arith::AndIOp::create(
-        b, loc, emitInBounds(b, loc, desc, c, width),
-        emitAligned(b, loc, desc, c, width, bytes / width));
+    Value fast = emitWholeAccess(b, loc, desc, c, width, bytes / width);
     auto ifOp = scf::IfOp::create(b, loc, fast, /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());

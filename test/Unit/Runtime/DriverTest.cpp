@@ -12,6 +12,9 @@
 
 #include "Driver.h"
 #include "RuntimeTest.h"
+// kilnc --variants=128x256p,128x128p --emit=launcher on examples/gemm.mlir,
+// generated at build time (CMakeLists.txt).
+#include "gemm_variants.h"
 
 #include <cstring>
 #include <map>
@@ -148,6 +151,10 @@ struct Fake {
   CUresult launchResult = CUDA_SUCCESS;
   int smCount = 132;
   int ccMajor = 9, ccMinor = 0;
+  CUdevice device = 0; ///< the current context's
+  /// Whether launches are of kGemmMetadata's kernel, whose 15th parameter
+  /// (alpha) is recorded.
+  bool gemmWithAlpha = true;
 
   int retains = 0, loads = 0, unloads = 0, lookups = 0, encodes = 0;
   std::vector<std::string> images; ///< as cuModuleLoadData saw them
@@ -190,7 +197,7 @@ struct Fake {
       return CUDA_SUCCESS;
     };
     api.cuCtxGetDevice = [](CUdevice *device) -> CUresult {
-      *device = 0;
+      *device = self->device;
       return CUDA_SUCCESS;
     };
     api.cuDeviceGetAttribute = [](int *value, CUdevice_attribute attribute,
@@ -244,8 +251,10 @@ struct Fake {
                        params[0],
                        {}};
       // The GEMM's last parameter is alpha, the 15th.
-      auto *alpha = static_cast<unsigned char *>(params[14]);
-      launch.lastParam.assign(alpha, alpha + sizeof(float));
+      if (self->gemmWithAlpha) {
+        auto *alpha = static_cast<unsigned char *>(params[14]);
+        launch.lastParam.assign(alpha, alpha + sizeof(float));
+      }
       auto *map = static_cast<unsigned char *>(params[0]);
       launch.firstMap.assign(map, map + sizeof(CUtensorMap));
       self->launches.push_back(launch);
@@ -411,19 +420,96 @@ TEST_F(FakeDriverTest, PersistentGridUsesTheDevicesSMs) {
 
 TEST_F(FakeDriverTest, DeviceSmCountOfTheCurrentContext) {
   fake.current = Fake::context(41);
+  fake.device = 5;
   fake.smCount = 132;
   uint32_t sms = 0;
   ASSERT_TRUE(kiln::deviceSmCount(sms));
   EXPECT_EQ(sms, 132u);
-  // Remembered for the thread's context (a launcher asks at every launch)...
+  // Remembered for the thread's device (a launcher asks at every launch)...
   fake.smCount = 114;
-  ASSERT_TRUE(kiln::deviceSmCount(sms));
-  EXPECT_EQ(sms, 132u);
-  // ... and asked again in another one.
   fake.current = Fake::context(42);
   ASSERT_TRUE(kiln::deviceSmCount(sms));
+  EXPECT_EQ(sms, 132u);
+  // ... and asked again for another one.
+  fake.device = 6;
+  ASSERT_TRUE(kiln::deviceSmCount(sms));
   EXPECT_EQ(sms, 114u);
+  // A device without SMs is the driver's error, not a count to divide by.
+  fake.device = 7;
+  fake.smCount = 0;
+  Status s = kiln::deviceSmCount(sms);
+  EXPECT_EQ(s.code(), KILN_ERROR_DRIVER);
+  EXPECT_EQ(s.message(), "the driver reports 0 SMs for device 7");
   EXPECT_EQ(kiln_device_sm_count(nullptr), KILN_ERROR_INVALID_VALUE);
+}
+
+//===----------------------------------------------------------------------===//
+// A generated launcher with variants
+//===----------------------------------------------------------------------===//
+
+kiln_tensor bf16Matrix(uintptr_t index, int64_t rows, int64_t cols) {
+  return Tensor::rowMajor(fakeAddress(index), KILN_DTYPE_BF16, {rows, cols});
+}
+
+TEST_F(FakeDriverTest, GeneratedLauncherChoosesAVariantPerLaunch) {
+  fake.gemmWithAlpha = false;
+  fake.device = 8; // one no other test asked the SM count of
+  fake.smCount = 132;
+  ASSERT_EQ(kiln_gemm_bf16_nt_num_variants(), 2u);
+  EXPECT_STREQ(kiln_gemm_bf16_nt_variant_name(0), "128x256p");
+  EXPECT_STREQ(kiln_gemm_bf16_nt_variant_name(1), "128x128p");
+  uint32_t smem0 = kiln_gemm_bf16_nt_variant_desc(0)->smem;
+  uint32_t smem1 = kiln_gemm_bf16_nt_variant_desc(1)->smem;
+  ASSERT_NE(smem0, smem1);
+  // 512 x 4096: 64 tiles of 128x256 would leave 68 SMs idle; 128 of 128x128
+  // do not.
+  ASSERT_TRUE(kiln::kernels::gemm_bf16_nt(bf16Matrix(1, 512, 4096),
+                                          bf16Matrix(2, 4096, 4096),
+                                          bf16Matrix(3, 512, 4096)));
+  // 4096 x 4096: the same work either way; the larger tile.
+  ASSERT_TRUE(kiln::kernels::gemm_bf16_nt(bf16Matrix(1, 4096, 4096),
+                                          bf16Matrix(2, 4096, 4096),
+                                          bf16Matrix(3, 4096, 4096)));
+  // Forced: the larger tile on 512 x 4096, 64 CTAs.
+  ASSERT_TRUE(kiln::kernels::gemm_bf16_nt_variant(0, bf16Matrix(1, 512, 4096),
+                                                  bf16Matrix(2, 4096, 4096),
+                                                  bf16Matrix(3, 512, 4096)));
+  ASSERT_EQ(fake.launches.size(), 3u);
+  EXPECT_EQ(fake.launches[0].config.sharedMemBytes, smem1);
+  EXPECT_EQ(fake.launches[0].config.gridDimX, 128u);
+  EXPECT_EQ(fake.launches[1].config.sharedMemBytes, smem0);
+  EXPECT_EQ(fake.launches[1].config.gridDimX, 132u);
+  EXPECT_EQ(fake.launches[2].config.sharedMemBytes, smem0);
+  EXPECT_EQ(fake.launches[2].config.gridDimX, 64u);
+
+  Status s = kiln::kernels::gemm_bf16_nt_variant(2, bf16Matrix(1, 512, 4096),
+                                                 bf16Matrix(2, 4096, 4096),
+                                                 bf16Matrix(3, 512, 4096));
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(s.message(),
+            "kiln_gemm_bf16_nt_variant: there are 2 variants, numbered from 0");
+  EXPECT_EQ(fake.launches.size(), 3u);
+}
+
+TEST_F(FakeDriverTest, GeneratedLauncherChecksArgumentsBeforeTheDriver) {
+  fake.gemmWithAlpha = false;
+  // With no current context, any use of the driver would retain one.
+  fake.current = nullptr;
+  kiln_tensor c = bf16Matrix(3, 512, 4096);
+  c.data = nullptr;
+  Status s = kiln::kernels::gemm_bf16_nt(bf16Matrix(1, 512, 4096),
+                                         bf16Matrix(2, 4096, 4096), c);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(s.message(),
+            "gemm_bf16_nt: argument 2 ('c'): data pointer is null");
+  // No work (M = 0) is a success that needs no driver either.
+  s = kiln::kernels::gemm_bf16_nt(bf16Matrix(1, 0, 4096),
+                                  bf16Matrix(2, 4096, 4096),
+                                  bf16Matrix(3, 0, 4096));
+  EXPECT_TRUE(s) << s.message();
+  EXPECT_EQ(fake.retains, 0);
+  EXPECT_EQ(fake.current, nullptr);
+  EXPECT_TRUE(fake.launches.empty());
 }
 
 TEST_F(FakeDriverTest, SmallSharedMemoryNeedsNoAttribute) {

@@ -84,19 +84,19 @@ TEST(Validate, WrittenTensorsMustNotOverlap) {
   EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(s.message(),
             "batched: argument 0 ('out'): stride 4 of dimension 1 is less "
-            "than the 5 elements dimension 2 spans, so elements overlap, and "
-            "the kernel writes this tensor");
+            "than the 5 elements the dimensions of smaller stride span, so "
+            "elements overlap, and the kernel writes this tensor");
   // Batches overlapping rows: the batch stride must clear 3 rows of 5.
   s = check({4, 3, 5}, {14, 5, 1});
   EXPECT_EQ(s.message(),
             "batched: argument 0 ('out'): stride 14 of dimension 0 is less "
-            "than the 15 elements dimension 1 spans, so elements overlap, and "
-            "the kernel writes this tensor");
+            "than the 15 elements the dimensions of smaller stride span, so "
+            "elements overlap, and the kernel writes this tensor");
   s = check({4, 3, 5}, {5, 19, 1});
   EXPECT_EQ(s.message(),
             "batched: argument 0 ('out'): stride 19 of dimension 1 is less "
-            "than the 20 elements dimension 0 spans, so elements overlap, and "
-            "the kernel writes this tensor");
+            "than the 20 elements the dimensions of smaller stride span, so "
+            "elements overlap, and the kernel writes this tensor");
   s = check({4, 3, 5}, {int64_t(1) << 62, int64_t(1) << 60, 1});
   EXPECT_EQ(s.message(),
             "batched: argument 0 ('out'): dimension 0 spans more elements "
@@ -192,8 +192,9 @@ INSTANTIATE_TEST_SUITE_P(
                 [](std::vector<kiln_arg> &a) { a[2].tensor.strides[0] = 511; },
                 KILN_ERROR_INVALID_ARGUMENT,
                 "gemm_bf16: argument 2 ('c'): stride 511 of dimension 0 is "
-                "less than the 512 elements dimension 1 spans, so elements "
-                "overlap, and the kernel writes this tensor"},
+                "less than the 512 elements the dimensions of smaller stride "
+                "span, so elements overlap, and the kernel writes this "
+                "tensor"},
         BadArgs{"zero stride",
                 [](std::vector<kiln_arg> &a) { a[2].tensor.strides[0] = 0; },
                 KILN_ERROR_INVALID_ARGUMENT,
@@ -461,20 +462,41 @@ TEST(Choose, FillsTheSMsFirst) {
   EXPECT_EQ(v.choose(0, 4096, 64), 1);
 }
 
-TEST(Choose, CountsCTAsPerSM) {
-  // A 128x256 kernel using little shared memory runs 5 CTAs an SM
-  // (2048 / 384 threads): 512 tiles are one wave on 132 SMs, and it beats
-  // the persistent one with 4.
+TEST(Choose, CTAsSharingAnSMShareItsWork) {
+  // A 128x256 kernel small enough for 5 CTAs an SM still does 512 tiles'
+  // work on 132 SMs: 4 tiles an SM, as the persistent one does; the tie
+  // goes to the persistent one.
   std::string small = variantMetadata(128, 256, false);
   const std::string from = "\"smem\": 197632";
   small.replace(small.find(from), from.size(), "\"smem\": 1024");
   Kernel light = validationKernel(small);
   Kernel persistent = validationKernel(variantMetadata(128, 256, true));
   size_t chosen = 99;
-  Status s = chooseVariant({&persistent, &light}, gemmArgs(4096, 4096, 64),
+  Status s = chooseVariant({&light, &persistent}, gemmArgs(4096, 4096, 64),
                            132, chosen);
   ASSERT_TRUE(s) << s.message();
   EXPECT_EQ(chosen, 1u);
+}
+
+TEST(Choose, PersistentKernelsSpreadOverTheirCTAs) {
+  // A persistent kernel in clusters of 2 runs 130 CTAs on 131 SMs: 261
+  // tiles (9 x 29 of 128x128) take it 3 rounds, and 2 without clusters.
+  std::string clustered = variantMetadata(128, 128, true);
+  const std::string from = "\"cluster\": [1, 1, 1]";
+  clustered.replace(clustered.find(from), from.size(),
+                    "\"cluster\": [2, 1, 1]");
+  Kernel pairs = validationKernel(clustered);
+  Kernel single = validationKernel(variantMetadata(128, 128, true));
+  size_t chosen = 99;
+  Status s = chooseVariant({&pairs, &single}, gemmArgs(9 * 128, 29 * 128, 64),
+                           131, chosen);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(chosen, 1u);
+  // 260 tiles: 2 rounds for both, and the tie goes to the first.
+  s = chooseVariant({&pairs, &single}, gemmArgs(10 * 128, 26 * 128, 64), 131,
+                    chosen);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(chosen, 0u);
 }
 
 TEST(Choose, SkipsVariantsThatRejectTheArguments) {
@@ -492,6 +514,31 @@ TEST(Choose, SkipsVariantsThatRejectTheArguments) {
   EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(s.message(), "gemm_bf16: argument 2 ('c'): data pointer is null");
   EXPECT_EQ(chosen, 99u);
+}
+
+TEST(Choose, HugeTilesSaturateRatherThanOverflow) {
+  // Divisors the metadata allows (any int64 >= 1) whose product overflows.
+  std::string json = variantMetadata(128, 256, false);
+  for (const char *from : {"\"div\": 128}", "\"div\": 256}"})
+    json.replace(json.find(from), std::strlen(from), "\"div\": 4294967296}");
+  Kernel huge = validationKernel(json);
+  Kernel plain = validationKernel(variantMetadata(128, 256, false));
+  size_t chosen = 99;
+  Status s = chooseVariant({&huge, &plain}, gemmArgs(512, 512, 64), 132,
+                           chosen);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(chosen, 1u) << "the saturated work is the larger";
+}
+
+TEST(Errors, SetErrorRecordsTheMessage) {
+  EXPECT_EQ(kiln_set_error(KILN_ERROR_INVALID_VALUE, "variant 9 of 2"),
+            KILN_ERROR_INVALID_VALUE);
+  EXPECT_STREQ(kiln_last_error(), "variant 9 of 2");
+  EXPECT_EQ(kiln_set_error(KILN_ERROR_DRIVER, nullptr), KILN_ERROR_DRIVER);
+  EXPECT_STREQ(kiln_last_error(), "");
+  kiln_set_error(KILN_ERROR_DRIVER, "x");
+  EXPECT_EQ(kiln_set_error(KILN_SUCCESS, "ignored"), KILN_SUCCESS);
+  EXPECT_STREQ(kiln_last_error(), "") << "a success leaves no message";
 }
 
 TEST(Choose, RejectsBadCalls) {

@@ -74,7 +74,7 @@ const char *kiln_last_error(void);
 
 /// Records `message` as this thread's last error and returns `status`, so
 /// that code built on the runtime (generated launchers) reports its own
-/// errors the same way. A null message records "".
+/// errors the same way. KILN_SUCCESS, or a null message, records "".
 kiln_status kiln_set_error(kiln_status status, const char *message);
 
 /*===--- Kernel descriptions (metadata) -----------------------------------===*/
@@ -272,8 +272,9 @@ kiln_status kiln_kernel_launch(const kiln_kernel *kernel, const kiln_arg *args,
 
 /*===--- Variants ---------------------------------------------------------===*/
 
-/// The number of SMs of the current context's device (needs the driver and
-/// a current context).
+/// The number of SMs of the current context's device. Needs the driver;
+/// without a current context, device 0's primary context is made current,
+/// as for a launch.
 kiln_status kiln_device_sm_count(uint32_t *out);
 
 /// Picks among variants of one kernel: kernels with the same parameters and

@@ -45,7 +45,10 @@ def TilePersistentPass : Pass<"tile-persistent", "::mlir::ModuleOp"> {
     consecutive tiles share rows of A and columns of B in L2), and the
     body's `tile.program_id`/`tile.num_programs` become the tile's
     coordinates and the grid's extents. After partitioning, the producer
-    loads the next tile while the consumers store the current one.
+    loads the next tile while the consumers store the current one. The
+    kernel gets the unit attribute `tile.tile_loop`, and the pass leaves
+    kernels that have it alone, so that running it again does not walk
+    tiles of tiles.
 
     Before:
 
@@ -60,7 +63,7 @@ def TilePersistentPass : Pass<"tile-persistent", "::mlir::ModuleOp"> {
     After:
 
     ```mlir
-    tile.kernel @k(...) grid(%c[1], %c[0]) attributes {persistent} {
+    tile.kernel @k(...) grid(%c[1], %c[0]) attributes {persistent, tile.tile_loop} {
       %gx = ... ceil(tile.dim %c, 1 / 256) ...
       %gy = ...
       %first = tile.program_id x
