@@ -119,26 +119,6 @@ void emitDocComment(llvm::raw_ostream &os,
        << " of " << identifier(meta.params[e[2]].name) << "\n";
 }
 
-/// The kernels grouped by name, in order of first appearance: each group
-/// holds one kernel or the variants of one.
-std::vector<std::vector<const CompiledKernel *>>
-groupVariants(llvm::ArrayRef<CompiledKernel> kernels) {
-  std::vector<std::vector<const CompiledKernel *>> groups;
-  for (const CompiledKernel &k : kernels) {
-    auto it = llvm::find_if(groups, [&](const auto &g) {
-      return g.front()->meta.name == k.meta.name;
-    });
-    if (it == groups.end()) {
-      groups.push_back({&k});
-      continue;
-    }
-    assert(haveSameParameters(it->front()->meta, k.meta) &&
-           "variants of a kernel must take the same arguments");
-    it->push_back(&k);
-  }
-  return groups;
-}
-
 /// The name of one compiled kernel's objects in the generated source.
 std::string tagOf(const CompiledKernel &k) {
   // Not "__": C++ reserves names with a double underscore.
@@ -161,6 +141,24 @@ void emitArgs(llvm::raw_ostream &os, const KernelMetadata &m) {
 }
 
 } // namespace
+
+std::vector<std::vector<const CompiledKernel *>>
+kiln::groupVariants(llvm::ArrayRef<CompiledKernel> kernels) {
+  std::vector<std::vector<const CompiledKernel *>> groups;
+  for (const CompiledKernel &k : kernels) {
+    auto it = llvm::find_if(groups, [&](const auto &g) {
+      return g.front()->meta.name == k.meta.name;
+    });
+    if (it == groups.end()) {
+      groups.push_back({&k});
+      continue;
+    }
+    assert(haveSameParameters(it->front()->meta, k.meta) &&
+           "variants of a kernel must take the same arguments");
+    it->push_back(&k);
+  }
+  return groups;
+}
 
 std::string kiln::emitLauncherHeader(llvm::ArrayRef<CompiledKernel> kernels,
                                      llvm::StringRef stem,

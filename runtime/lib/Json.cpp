@@ -135,16 +135,35 @@ private:
     }
   }
 
-  bool object(Value &out, int depth) {
-    out.kind = Kind::Object;
-    ++pos; // '{'
+  /// The elements of an object or array after its opening bracket, each
+  /// read by `element` (spaces before it skipped), up to `close`.
+  template <typename Element> bool elements(char close, Element element) {
+    ++pos; // the opening bracket
     skipSpace();
-    if (peek() == '}') {
+    if (peek() == close) {
       ++pos;
       return true;
     }
     while (true) {
       skipSpace();
+      if (!element())
+        return false;
+      skipSpace();
+      if (peek() == ',') {
+        ++pos;
+        continue;
+      }
+      if (peek() == close) {
+        ++pos;
+        return true;
+      }
+      return fail(std::string("expected ',' or '") + close + "'");
+    }
+  }
+
+  bool object(Value &out, int depth) {
+    out.kind = Kind::Object;
+    return elements('}', [&] {
       std::string key;
       if (peek() != '"')
         return fail("expected a string key");
@@ -161,45 +180,16 @@ private:
       skipSpace();
       out.keys.push_back(std::move(key));
       out.elements.emplace_back();
-      if (!value(out.elements.back(), depth + 1))
-        return false;
-      skipSpace();
-      if (peek() == ',') {
-        ++pos;
-        continue;
-      }
-      if (peek() == '}') {
-        ++pos;
-        return true;
-      }
-      return fail("expected ',' or '}'");
-    }
+      return value(out.elements.back(), depth + 1);
+    });
   }
 
   bool array(Value &out, int depth) {
     out.kind = Kind::Array;
-    ++pos; // '['
-    skipSpace();
-    if (peek() == ']') {
-      ++pos;
-      return true;
-    }
-    while (true) {
-      skipSpace();
+    return elements(']', [&] {
       out.elements.emplace_back();
-      if (!value(out.elements.back(), depth + 1))
-        return false;
-      skipSpace();
-      if (peek() == ',') {
-        ++pos;
-        continue;
-      }
-      if (peek() == ']') {
-        ++pos;
-        return true;
-      }
-      return fail("expected ',' or ']'");
-    }
+      return value(out.elements.back(), depth + 1);
+    });
   }
 
   bool hexDigits(uint32_t &code) {

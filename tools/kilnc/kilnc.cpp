@@ -226,8 +226,9 @@ public:
   kiln::HopperPipelineOptions options;
 };
 
-LogicalResult writeFile(llvm::StringRef path, llvm::StringRef contents,
-                        bool binary) {
+/// Writes `contents` (text or a binary image, byte for byte) to `path`, or
+/// to standard output for "-".
+LogicalResult writeFile(llvm::StringRef path, llvm::StringRef contents) {
   std::string message;
   std::unique_ptr<llvm::ToolOutputFile> file =
       openOutputFile(path, &message);
@@ -235,9 +236,18 @@ LogicalResult writeFile(llvm::StringRef path, llvm::StringRef contents,
     error() << message << "\n";
     return failure();
   }
-  (void)binary;
   file->os() << contents;
   file->keep();
+  return success();
+}
+
+/// Creates `dir` and its parents, or says why not.
+LogicalResult createOutputDirectory(llvm::StringRef dir) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error() << "cannot create output directory '" << dir
+            << "': " << ec.message() << "\n";
+    return failure();
+  }
   return success();
 }
 
@@ -284,7 +294,7 @@ int emitSingle(ModuleOp module, Compiler &compiler) {
     std::string text;
     llvm::raw_string_ostream os(text);
     module.print(os);
-    return failed(writeFile(out, text, false));
+    return failed(writeFile(out, text));
   }
   compiler.takeMetadata(module);
   llvm::LLVMContext context;
@@ -297,13 +307,13 @@ int emitSingle(ModuleOp module, Compiler &compiler) {
     std::string text;
     llvm::raw_string_ostream os(text);
     llvmModule->print(os, nullptr);
-    return failed(writeFile(out, text, false));
+    return failed(writeFile(out, text));
   }
   std::optional<std::string> ptx = compiler.ptx(*llvmModule);
   if (!ptx)
     return 1;
   if (emitKind == EmitKind::PTX)
-    return failed(writeFile(out, *ptx, false));
+    return failed(writeFile(out, *ptx));
   std::optional<std::string> ptxas = locatePtxas();
   if (!ptxas) {
     error() << "--emit=cubin needs ptxas from the CUDA toolkit, and none was "
@@ -314,7 +324,7 @@ int emitSingle(ModuleOp module, Compiler &compiler) {
   std::optional<kiln::CubinResult> cubin = compiler.cubin(*ptx, *ptxas);
   if (!cubin)
     return 1;
-  return failed(writeFile(out, cubin->cubin, true));
+  return failed(writeFile(out, cubin->cubin));
 }
 
 /// One kernel of the input, compiled on its own.
@@ -440,11 +450,10 @@ LogicalResult writeLaunchers(llvm::StringRef base,
                            ? std::string("<stdin>")
                            : llvm::sys::path::filename(inputFilename).str();
   if (failed(writeFile((base + ".h").str(),
-                       kiln::emitLauncherHeader(kernels, stem, source),
-                       false)))
+                       kiln::emitLauncherHeader(kernels, stem, source))))
     return failure();
   return writeFile((base + ".cpp").str(),
-                   kiln::emitLauncherSource(kernels, stem, source), false);
+                   kiln::emitLauncherSource(kernels, stem, source));
 }
 
 /// The default: for each kernel, <dir>/<kernel>.ptx, .cubin, .json, and the
@@ -452,39 +461,39 @@ LogicalResult writeLaunchers(llvm::StringRef base,
 /// .cubin and .json, and one launcher for them all.
 int emitPackage(ModuleOp module, llvm::ArrayRef<Build> builds) {
   std::string dir = outputPath.empty() ? "." : outputPath.getValue();
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-    error() << "cannot create output directory '" << dir
-            << "': " << ec.message() << "\n";
+  if (failed(createOutputDirectory(dir)))
     return 1;
-  }
   std::optional<std::vector<Compiled>> all = compileAll(module, builds);
   if (!all)
     return 1;
-  std::vector<kiln::CompiledKernel> group;
-  for (size_t i = 0; i < all->size(); ++i) {
-    const Compiled &c = (*all)[i];
-    const kiln::KernelMetadata &meta = c.kernel.meta;
+  auto baseOf = [&](const kiln::KernelMetadata &meta) {
     llvm::SmallString<256> base(dir);
     llvm::sys::path::append(base, meta.name);
-    std::string file = base.str().str();
+    return base.str().str();
+  };
+  std::vector<kiln::CompiledKernel> kernels;
+  for (const Compiled &c : *all) {
+    const kiln::KernelMetadata &meta = c.kernel.meta;
+    std::string file = baseOf(meta);
     if (!c.kernel.variant.empty())
       file += "." + c.kernel.variant;
     std::string json;
     llvm::raw_string_ostream os(json);
     os << llvm::formatv("{0:2}", kiln::toJSON(meta)) << "\n";
-    if (failed(writeFile(file + ".ptx", c.ptx, false)) ||
+    if (failed(writeFile(file + ".ptx", c.ptx)) ||
         (c.kernel.isCubin &&
-         failed(writeFile(file + ".cubin", c.kernel.image, true))) ||
-        failed(writeFile(file + ".json", json, false)))
+         failed(writeFile(file + ".cubin", c.kernel.image))) ||
+        failed(writeFile(file + ".json", json)))
       return 1;
-    group.push_back(c.kernel);
-    bool last =
-        i + 1 == all->size() || (*all)[i + 1].kernel.meta.name != meta.name;
-    if (last) {
-      if (failed(writeLaunchers(base, group)))
-        return 1;
-      group.clear();
-    }
+    kernels.push_back(c.kernel);
+  }
+  // One launcher per kernel, serving all of its variants.
+  for (const auto &variants : kiln::groupVariants(kernels)) {
+    std::vector<kiln::CompiledKernel> group;
+    for (const kiln::CompiledKernel *k : variants)
+      group.push_back(*k);
+    if (failed(writeLaunchers(baseOf(group.front().meta), group)))
+      return 1;
   }
   return 0;
 }
@@ -497,12 +506,8 @@ int emitLauncher(ModuleOp module, llvm::ArrayRef<Build> builds) {
     return 1;
   }
   llvm::StringRef parent = llvm::sys::path::parent_path(outputPath);
-  if (!parent.empty())
-    if (std::error_code ec = llvm::sys::fs::create_directories(parent)) {
-      error() << "cannot create output directory '" << parent
-              << "': " << ec.message() << "\n";
-      return 1;
-    }
+  if (!parent.empty() && failed(createOutputDirectory(parent)))
+    return 1;
   std::optional<std::vector<Compiled>> all = compileAll(module, builds);
   if (!all)
     return 1;

@@ -22,6 +22,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -37,6 +38,11 @@ struct CompiledKernel {
   /// two equal in every other way, the earlier listed wins.
   std::string variant;
 };
+
+/// `kernels` grouped by name, in order of first appearance: each group holds
+/// one kernel or the variants of one, which one launcher serves.
+std::vector<std::vector<const CompiledKernel *>>
+groupVariants(llvm::ArrayRef<CompiledKernel> kernels);
 
 /// The header declaring the launchers of `kernels`; `stem` names the
 /// header/source pair (`<stem>.h`, `<stem>.cpp`) and `source` the tile

@@ -20,10 +20,6 @@ using namespace mlir;
 using namespace kiln;
 using namespace kiln::tile;
 
-static Value i32Const(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIntOp::create(b, loc, v, 32);
-}
-
 /// Splits `linear` into row-major digits of radices `sizes` (the last varies
 /// fastest).
 static SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
@@ -32,12 +28,12 @@ static SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
   int64_t stride = 1;
   for (int64_t d = sizes.size() - 1; d >= 0; --d) {
     Value q = stride == 1 ? linear
-                          : arith::DivUIOp::create(
-                                b, loc, linear, i32Const(b, loc, stride));
-    digits[d] = sizes[d] == 1
-                    ? i32Const(b, loc, 0)
-                    : arith::RemUIOp::create(b, loc, q,
-                                             i32Const(b, loc, sizes[d]));
+                          : arith::DivUIOp::create(b, loc, linear,
+                                                   emitI32(b, loc, stride));
+    digits[d] =
+        sizes[d] == 1
+            ? emitI32(b, loc, 0)
+            : arith::RemUIOp::create(b, loc, q, emitI32(b, loc, sizes[d]));
     stride *= sizes[d];
   }
   return digits;
@@ -46,16 +42,16 @@ static SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value linear,
 static SmallVector<Value> emitBlockedBase(OpBuilder &b, Location loc,
                                           BlockedLayoutAttr layout,
                                           Value tid) {
-  Value lane = arith::RemUIOp::create(b, loc, tid, i32Const(b, loc, 32));
-  Value warp = arith::DivUIOp::create(b, loc, tid, i32Const(b, loc, 32));
+  Value lane = arith::RemUIOp::create(b, loc, tid, emitI32(b, loc, 32));
+  Value warp = arith::DivUIOp::create(b, loc, tid, emitI32(b, loc, 32));
   SmallVector<Value> laneIdx = delinearize(b, loc, lane, layout.getThreads());
   SmallVector<Value> warpIdx = delinearize(b, loc, warp, layout.getWarps());
   SmallVector<Value> base;
   for (int64_t d = 0; d < layout.getRank(); ++d) {
     int64_t elems = layout.getElems()[d];
     Value w = emitMulNsw(b, loc, warpIdx[d],
-                         i32Const(b, loc, elems * layout.getThreads()[d]));
-    Value l = emitMulNsw(b, loc, laneIdx[d], i32Const(b, loc, elems));
+                         emitI32(b, loc, elems * layout.getThreads()[d]));
+    Value l = emitMulNsw(b, loc, laneIdx[d], emitI32(b, loc, elems));
     base.push_back(emitAddNsw(b, loc, w, l));
   }
   return base;
@@ -67,18 +63,18 @@ static SmallVector<Value> emitBlockedBase(OpBuilder &b, Location loc,
 static SmallVector<Value> emitMmaBase(OpBuilder &b, Location loc,
                                       MmaLayoutAttr layout,
                                       ArrayRef<int64_t> shape, Value tid) {
-  Value group = arith::DivUIOp::create(b, loc, tid, i32Const(b, loc, 128));
-  Value inGroup = arith::RemUIOp::create(b, loc, tid, i32Const(b, loc, 128));
-  Value warp = arith::DivUIOp::create(b, loc, inGroup, i32Const(b, loc, 32));
-  Value lane = arith::RemUIOp::create(b, loc, inGroup, i32Const(b, loc, 32));
+  Value group = arith::DivUIOp::create(b, loc, tid, emitI32(b, loc, 128));
+  Value inGroup = arith::RemUIOp::create(b, loc, tid, emitI32(b, loc, 128));
+  Value warp = arith::DivUIOp::create(b, loc, inGroup, emitI32(b, loc, 32));
+  Value lane = arith::RemUIOp::create(b, loc, inGroup, emitI32(b, loc, 32));
   Value groupRow = emitMulNsw(
-      b, loc, group, i32Const(b, loc, shape[0] / layout.getWarpgroups()));
-  Value warpRow = emitMulNsw(b, loc, warp, i32Const(b, loc, 16));
-  Value laneRow = arith::DivUIOp::create(b, loc, lane, i32Const(b, loc, 4));
+      b, loc, group, emitI32(b, loc, shape[0] / layout.getWarpgroups()));
+  Value warpRow = emitMulNsw(b, loc, warp, emitI32(b, loc, 16));
+  Value laneRow = arith::DivUIOp::create(b, loc, lane, emitI32(b, loc, 4));
   Value row = emitAddNsw(b, loc, emitAddNsw(b, loc, groupRow, warpRow),
                          laneRow);
-  Value quad = arith::RemUIOp::create(b, loc, lane, i32Const(b, loc, 4));
-  Value col = emitMulNsw(b, loc, quad, i32Const(b, loc, 2));
+  Value quad = arith::RemUIOp::create(b, loc, lane, emitI32(b, loc, 4));
+  Value col = emitMulNsw(b, loc, quad, emitI32(b, loc, 2));
   return {row, col};
 }
 
@@ -116,9 +112,9 @@ ElementCoords kiln::emitElementCoords(OpBuilder &b, Location loc,
     for (int64_t d = 0; d < rank; ++d) {
       Value c = offset[d] == 0
                     ? base[d]
-                    : emitAddNsw(b, loc, base[d], i32Const(b, loc, offset[d]));
+                    : emitAddNsw(b, loc, base[d], emitI32(b, loc, offset[d]));
       if (wraps[d])
-        c = arith::RemUIOp::create(b, loc, c, i32Const(b, loc, shape[d]));
+        c = arith::RemUIOp::create(b, loc, c, emitI32(b, loc, shape[d]));
       coords[r][d] = c;
     }
   return coords;
