@@ -616,6 +616,10 @@ Step Interpreter::executeTile(Process &p, Operation *op) {
         return setTile(o, broadcast(tileOf(o.getInput()), o.getType(),
                                     o.getDims()));
       })
+      .Case([&](tile::ExtractSliceOp o) {
+        return setTile(
+            o, extractSlice(tileOf(o.getInput()), o.getType(), o.getOffsets()));
+      })
       .Case([&](tile::ReduceOp o) {
         return setTile(o, reduce(o.getKind(), tileOf(o.getInput()),
                                  static_cast<int64_t>(o.getDim())));

@@ -100,6 +100,20 @@ Array kiln::interp::broadcast(const Array &input, RankedTensorType type,
   return out;
 }
 
+Array kiln::interp::extractSlice(const Array &input, RankedTensorType type,
+                                 ArrayRef<int64_t> offsets) {
+  Array out = Array::zeros(type);
+  SmallVector<int64_t> index(out.shape.size(), 0);
+  for (Element &e : out.data) {
+    int64_t flat = 0;
+    for (size_t d = 0; d < out.shape.size(); ++d)
+      flat = flat * input.shape[d] + offsets[d] + index[d];
+    e = input.data[flat];
+    incrementIndex(index, out.shape);
+  }
+  return out;
+}
+
 /// Combines two elements of `type` as the reduction `kind` does.
 static Element combine(ReduceKind kind, Type type, Element a, Element b) {
   if (auto f = dyn_cast<FloatType>(type)) {

@@ -37,6 +37,10 @@ Array iota(mlir::RankedTensorType type);
 Array broadcast(const Array &input, mlir::RankedTensorType type,
                 llvm::ArrayRef<int64_t> dims);
 
+/// The part of `input` of `type`'s shape at `offsets` (`tile.extract_slice`).
+Array extractSlice(const Array &input, mlir::RankedTensorType type,
+                   llvm::ArrayRef<int64_t> offsets);
+
 /// Sum, maximum or minimum of `input` along `dim` (`tile.reduce`). Float
 /// sums accumulate in order in the element type; integer max and min are
 /// signed.

@@ -42,6 +42,7 @@ void kiln::buildHopperPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(tile::createTileAssignLayoutsPass());
+  pm.addPass(tile::createTileChunkEpiloguePass());
 
   // Hopper level: tiles become per-thread vectors in llvm.func kernels.
   pm.addPass(createConvertTileToNVVMPass());

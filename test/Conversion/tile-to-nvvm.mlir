@@ -220,3 +220,36 @@ tile.kernel @no_layout(%x: !tile.desc<64xf32>, %i: i32) {
   %t = tile.load %x[%i] : !tile.desc<64xf32> -> tensor<64xf32>
   tile.return
 }
+
+// -----
+
+#MMA = #tile.mma<warpgroups = 1>
+
+// Columns [32, 64) of an accumulator-layout tile are the registers of
+// column groups 4 to 7 each thread holds, 16 to 31, in order: the slice
+// picks them and moves nothing.
+// CHECK-LABEL: llvm.func @column_chunk
+// CHECK: %[[T:.*]] = vector.from_elements {{.*}} : vector<64xf32>
+// CHECK: %[[R16:.*]] = vector.extract %[[T]][16] : f32 from vector<64xf32>
+// CHECK: %[[R17:.*]] = vector.extract %[[T]][17] : f32 from vector<64xf32>
+// CHECK: %[[R18:.*]] = vector.extract %[[T]][18] : f32 from vector<64xf32>
+// CHECK: %[[R19:.*]] = vector.extract %[[T]][19] : f32 from vector<64xf32>
+// CHECK: %[[R20:.*]] = vector.extract %[[T]][20] : f32 from vector<64xf32>
+// CHECK: %[[R21:.*]] = vector.extract %[[T]][21] : f32 from vector<64xf32>
+// CHECK: %[[R22:.*]] = vector.extract %[[T]][22] : f32 from vector<64xf32>
+// CHECK: %[[R23:.*]] = vector.extract %[[T]][23] : f32 from vector<64xf32>
+// CHECK: %[[R24:.*]] = vector.extract %[[T]][24] : f32 from vector<64xf32>
+// CHECK: %[[R25:.*]] = vector.extract %[[T]][25] : f32 from vector<64xf32>
+// CHECK: %[[R26:.*]] = vector.extract %[[T]][26] : f32 from vector<64xf32>
+// CHECK: %[[R27:.*]] = vector.extract %[[T]][27] : f32 from vector<64xf32>
+// CHECK: %[[R28:.*]] = vector.extract %[[T]][28] : f32 from vector<64xf32>
+// CHECK: %[[R29:.*]] = vector.extract %[[T]][29] : f32 from vector<64xf32>
+// CHECK: %[[R30:.*]] = vector.extract %[[T]][30] : f32 from vector<64xf32>
+// CHECK: %[[R31:.*]] = vector.extract %[[T]][31] : f32 from vector<64xf32>
+// CHECK: vector.from_elements %[[R16]], %[[R17]], %[[R18]], %[[R19]], %[[R20]], %[[R21]], %[[R22]], %[[R23]], %[[R24]], %[[R25]], %[[R26]], %[[R27]], %[[R28]], %[[R29]], %[[R30]], %[[R31]] : vector<16xf32>
+tile.kernel @column_chunk(%x: !tile.desc<64x128xf32>, %y: !tile.desc<64x128xf32>, %i: i32) {
+  %t = tile.load %x[%i, %i] : !tile.desc<64x128xf32> -> tensor<64x128xf32, #MMA>
+  %s = tile.extract_slice %t [0, 32] : tensor<64x128xf32, #MMA> -> tensor<64x32xf32, #MMA>
+  tile.store %s, %y[%i, %i] : tensor<64x32xf32, #MMA>, !tile.desc<64x128xf32>
+  tile.return
+}

@@ -482,6 +482,17 @@ def check_memory(run, program, rng):
         check_exact("load at (%d, %d), store at (%d, %d)" % (m, n, p, q),
                     got, want)
 
+    for (m, n, p, q) in [(0, 0, 0, 0), (-3, 5, 60, 20), (50, 10, -7, -9)]:
+        y = rng.standard_normal((70, 90)).astype(F32)
+        z = rng.standard_normal((70, 90)).astype(F32)
+        got_y, got_z = run(program, "parts", [x, y, z, m, n, p, q], [1, 2])
+        check_exact("part load at (%d, %d), store at (%d, %d)" % (m, n, p, q),
+                    got_y, put_window(y, (p, q), window(x, (m, n), (16, 32))))
+        check_exact("extract_slice at (%d, %d), store at (%d, %d)"
+                    % (m, n, p, q), got_z,
+                    put_window(z, (p, q),
+                               window(x, (m, n), (64, 32))[32:64, 8:24]))
+
     x = rng.standard_normal((3, 300)).astype(F32)
     (got,) = run(program, "dims", [x, np.zeros(8, np.int32)], [1],
                  grid=[2, 3, 4])

@@ -138,3 +138,77 @@ tile.kernel @conflict(%x: !tile.desc<64x128xf32>, %z: !tile.desc<128x64xf32>,
   tile.store %s, %y[%i] : tensor<128xf32>, !tile.desc<128xf32>
   tile.return
 }
+
+// -----
+
+// A column chunk of an accumulator keeps its layout: each thread holds its
+// part already.
+// CHECK-LABEL: tile.kernel @accumulator_chunk
+// CHECK: extract_slice {{.*}} [0, 64] : tensor<64x128xf32, #tile.mma<warpgroups = 1>> -> tensor<64x32xf32, #tile.mma<warpgroups = 1>>
+// CHECK: store {{.*}} : tensor<64x32xf32, #tile.mma<warpgroups = 1>>
+tile.kernel @accumulator_chunk(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
+                               %c: !tile.desc<64x128xf32>, %i: i32) {
+  %at = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %d = tile.dot %at, %bt, %z transpose_b : tensor<64x64xf16>, tensor<128x64xf16> -> tensor<64x128xf32>
+  %s = tile.extract_slice %d [0, 64] : tensor<64x128xf32> -> tensor<64x32xf32>
+  tile.store %s, %c[%i, %i] : tensor<64x32xf32>, !tile.desc<64x128xf32>
+  tile.return
+}
+
+// -----
+
+// Rows of an accumulator over one warp group: its second 64-row block.
+// CHECK-LABEL: tile.kernel @accumulator_block
+// CHECK: extract_slice {{.*}} [64, 0] : tensor<128x128xf32, #tile.mma<warpgroups = 1>> -> tensor<64x128xf32, #tile.mma<warpgroups = 1>>
+tile.kernel @accumulator_block(%a: !tile.desc<128x64xf16>, %b: !tile.desc<128x64xf16>,
+                               %c: !tile.desc<128x128xf32>, %i: i32) {
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<128x128xf32>
+  %d = tile.dot %at, %bt, %z transpose_b : tensor<128x64xf16>, tensor<128x64xf16> -> tensor<128x128xf32>
+  %s = tile.extract_slice %d [64, 0] : tensor<128x128xf32> -> tensor<64x128xf32>
+  tile.store %s, %c[%i, %i] : tensor<64x128xf32>, !tile.desc<128x128xf32>
+  tile.return
+}
+
+// -----
+
+// The same over two warp groups: the second block lies with the second.
+tile.kernel @accumulator_rows(%a: !tile.desc<256x64xf16>, %b: !tile.desc<128x64xf16>,
+                              %c: !tile.desc<256x128xf32>, %i: i32)
+    attributes {num_warps = 8} {
+  %at = tile.load %a[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<256x128xf32>
+  %d = tile.dot %at, %bt, %z transpose_b : tensor<256x64xf16>, tensor<128x64xf16> -> tensor<256x128xf32>
+  // expected-error @+1 {{takes a part that other threads hold in #tile.mma<warpgroups = 2>; only parts each thread already holds (such as column chunks of an accumulator) are supported}}
+  %s = tile.extract_slice %d [128, 0] : tensor<256x128xf32> -> tensor<128x128xf32>
+  tile.return
+}
+
+// -----
+
+// A column chunk that does not start at a multiple of 8 columns.
+tile.kernel @accumulator_odd(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
+                             %c: !tile.desc<64x128xf32>, %i: i32) {
+  %at = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %d = tile.dot %at, %bt, %z transpose_b : tensor<64x64xf16>, tensor<128x64xf16> -> tensor<64x128xf32>
+  // expected-error @+1 {{takes a part that other threads hold}}
+  %s = tile.extract_slice %d [0, 4] : tensor<64x128xf32> -> tensor<64x32xf32>
+  tile.return
+}
+
+// -----
+
+// A blocked tile: a quarter of it lies with other threads.
+tile.kernel @blocked_part(%x: !tile.desc<1024xf32>, %i: i32) {
+  %t = tile.load %x[%i] : !tile.desc<1024xf32> -> tensor<1024xf32>
+  // expected-error @+1 {{takes a part that other threads hold in #tile.blocked<elems = [4], threads = [32], warps = [4]>}}
+  %s = tile.extract_slice %t [256] : tensor<1024xf32> -> tensor<256xf32>
+  tile.store %s, %x[%i] : tensor<256xf32>, !tile.desc<1024xf32>
+  tile.return
+}

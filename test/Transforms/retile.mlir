@@ -86,6 +86,33 @@ tile.kernel @literal_grid(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>
 
 // -----
 
+tile.kernel @part_of_block(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                           %c: !tile.desc<128x256xf32>, %i: i32) {
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  // expected-error @+1 {{moves a part of its descriptor's block; retiling needs whole blocks}}
+  %x = tile.load %c[%i, %i] : !tile.desc<128x256xf32> -> tensor<128x128xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @slice(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                   %c: !tile.desc<128x256xf32>, %i: i32) {
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  // expected-error @+1 {{has static offsets that retiling cannot scale}}
+  %x = tile.extract_slice %d [0, 0] : tensor<128x256xf32> -> tensor<128x128xf32>
+  tile.return
+}
+
+// -----
+
 // expected-error @+1 {{has no tile.dot, so it has no M, N and K to retile}}
 tile.kernel @no_dot(%x: !tile.desc<64xf32>) {
   tile.return

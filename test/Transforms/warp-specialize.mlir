@@ -127,6 +127,17 @@ tile.kernel @rows64(%a: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
 
 // -----
 
+tile.kernel @part_of_block(%a: !tile.desc<64x64xf16>, %i: i32) {
+  // expected-error @+1 {{feeds tile.dot with a part of its descriptor's block 'tensor<64x64xf16>'; the TMA transfer moves whole blocks, so declare the descriptor with the tile's shape}}
+  %t = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x32xf16>
+  %u = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x32xf16>
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32>
+  %d = tile.dot %t, %u, %zero transpose_b : tensor<64x32xf16>, tensor<64x32xf16> -> tensor<64x64xf32>
+  tile.return
+}
+
+// -----
+
 tile.kernel @tile_also_in_registers(%a: !tile.desc<64x64xf16>, %i: i32) {
   // expected-error @+1 {{feeds tile.dot and also arith.extf; a tile that the tensor cores read from shared memory cannot also be used in registers (load it twice)}}
   %t = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x64xf16>

@@ -752,6 +752,32 @@ public:
   }
 };
 
+/// A slice each thread already holds (see tile::getSliceRegisters): the
+/// registers of the input that hold its elements, no data moves.
+class ExtractSlicePattern : public OpConversionPattern<ExtractSliceOp> {
+public:
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ExtractSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType in = op.getInput().getType();
+    std::optional<SmallVector<int64_t>> registers = getSliceRegisters(
+        getLayout(in), in.getShape(), op.getType().getShape(), op.getOffsets());
+    if (!registers)
+      return op.emitOpError() << "takes a part that other threads hold; "
+                                 "moving it between threads is not supported";
+    SmallVector<Value> inRegs =
+        unpackVector(rewriter, op.getLoc(), adaptor.getInput());
+    SmallVector<Value> outRegs;
+    for (int64_t r : *registers)
+      outRegs.push_back(inRegs[r]);
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, getTypeConverter()->convertType(op.getType()), outRegs);
+    return success();
+  }
+};
+
 /// The lane masks that butterfly shuffles over to combine the copies of
 /// one reduced element held by different lanes of a warp, or std::nullopt if
 /// some copies live in other warps (which would take shared memory).
@@ -864,8 +890,9 @@ public:
 
 void kiln::populateHopperPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns) {
-  patterns.add<AsyncLoadPattern, CreatePattern, PutEnterPattern,
-               GetEnterPattern, PutExitPattern, GetExitPattern, MmaPattern,
-               MmaWaitPattern, BroadcastPattern, ReducePattern>(
-      converter, patterns.getContext());
+  patterns
+      .add<AsyncLoadPattern, CreatePattern, PutEnterPattern, GetEnterPattern,
+           PutExitPattern, GetExitPattern, MmaPattern, MmaWaitPattern,
+           BroadcastPattern, ExtractSlicePattern, ReducePattern>(
+          converter, patterns.getContext());
 }

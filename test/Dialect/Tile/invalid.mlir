@@ -115,15 +115,15 @@ tile.kernel @load_coords(%a: !tile.desc<128x64xf16>, %i: i32) {
 // -----
 
 tile.kernel @load_shape(%a: !tile.desc<128x64xf16>, %i: i32) {
-  // expected-error @+1 {{result type 'tensor<64x64xf16>' does not match the descriptor's tile 'tensor<128x64xf16>'}}
-  %t = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<64x64xf16>
+  // expected-error @+1 {{result type 'tensor<64x128xf16>' is not the descriptor's tile 'tensor<128x64xf16>' or a part of it}}
+  %t = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<64x128xf16>
   tile.return
 }
 
 // -----
 
 tile.kernel @load_element(%a: !tile.desc<128x64xf16>, %i: i32) {
-  // expected-error @+1 {{does not match the descriptor's tile}}
+  // expected-error @+1 {{is not the descriptor's tile}}
   %t = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf32>
   tile.return
 }
@@ -131,8 +131,8 @@ tile.kernel @load_element(%a: !tile.desc<128x64xf16>, %i: i32) {
 // -----
 
 tile.kernel @load_rank(%a: !tile.desc<128x64xf16>, %i: i32) {
-  // expected-error @+1 {{does not match the descriptor's tile}}
-  %t = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<8192xf16>
+  // expected-error @+1 {{is not the descriptor's tile}}
+  %t = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<64xf16>
   tile.return
 }
 
@@ -148,9 +148,9 @@ tile.kernel @load_index_coords(%a: !tile.desc<64xf16>, %i: index) {
 // -----
 
 tile.kernel @store_shape(%c: !tile.desc<128x128xf32>, %i: i32) {
-  %v = arith.constant dense<0.0> : tensor<128x64xf32>
-  // expected-error @+1 {{value type 'tensor<128x64xf32>' does not match the descriptor's tile 'tensor<128x128xf32>'}}
-  tile.store %v, %c[%i, %i] : tensor<128x64xf32>, !tile.desc<128x128xf32>
+  %v = arith.constant dense<0.0> : tensor<128x256xf32>
+  // expected-error @+1 {{value type 'tensor<128x256xf32>' is not the descriptor's tile 'tensor<128x128xf32>' or a part of it}}
+  tile.store %v, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x128xf32>
   tile.return
 }
 
@@ -658,3 +658,48 @@ tile.kernel @where_scalar(%a: !tile.desc<64xf32>, %n: i32) where(%a[0] == %n[0])
 
 // expected-error @+1 {{where(...) refers to dimension 1 of a rank-1 tensor}}
 tile.kernel @where_dim(%a: !tile.desc<64xf32>, %b: !tile.desc<64xf32>) where(%a[1] == %b[0]) { tile.return }
+
+// -----
+
+tile.kernel @slice_element(%x: f32) {
+  %v = tile.splat %x : tensor<64x64xf32>
+  // expected-error @+1 {{changes the element type from 'f32' to 'f16'}}
+  %s = tile.extract_slice %v [0, 0] : tensor<64x64xf32> -> tensor<64x32xf16>
+  tile.return
+}
+
+// -----
+
+tile.kernel @slice_offsets(%x: f32) {
+  %v = tile.splat %x : tensor<64x64xf32>
+  // expected-error @+1 {{needs one offset per dimension and a result of the input's rank 2}}
+  %s = tile.extract_slice %v [0] : tensor<64x64xf32> -> tensor<64x32xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @slice_rank(%x: f32) {
+  %v = tile.splat %x : tensor<64x64xf32>
+  // expected-error @+1 {{needs one offset per dimension and a result of the input's rank 2}}
+  %s = tile.extract_slice %v [0, 0] : tensor<64x64xf32> -> tensor<64xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @slice_range(%x: f32) {
+  %v = tile.splat %x : tensor<64x64xf32>
+  // expected-error @+1 {{dimension 1 takes elements [48, 80) of an input of 64}}
+  %s = tile.extract_slice %v [0, 48] : tensor<64x64xf32> -> tensor<64x32xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @slice_negative(%x: f32) {
+  %v = tile.splat %x : tensor<64x64xf32>
+  // expected-error @+1 {{dimension 0 takes elements [-8, 56) of an input of 64}}
+  %s = tile.extract_slice %v [-8, 0] : tensor<64x64xf32> -> tensor<64x32xf32>
+  tile.return
+}

@@ -101,6 +101,8 @@ tile.kernel @block_dim_folds(%a: !tile.desc<128x64xf16>, %o: !tile.desc<16xi32>,
 // CHECK: load %{{.*}}[%{{.*}}, %{{.*}}] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
 // CHECK: store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : tensor<128x128xf32>, !tile.desc<128x128xf32>
 // CHECK: scalar_load %{{.*}}[%{{.*}}] : !tile.desc<16xi32> -> i32
+// CHECK: load %{{.*}}[%{{.*}}, %{{.*}}] : !tile.desc<128x64xf16> -> tensor<64x64xf16>
+// CHECK: store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : tensor<128x32xf32>, !tile.desc<128x128xf32>
 tile.kernel @memory(%a: !tile.desc<128x64xf16>, %out: !tile.desc<128x128xf32>,
                     %offsets: !tile.desc<16xi32>, %m: i32, %k: i32, %n: i32,
                     %e: i32) {
@@ -108,6 +110,10 @@ tile.kernel @memory(%a: !tile.desc<128x64xf16>, %out: !tile.desc<128x128xf32>,
   %c = arith.constant dense<0.0> : tensor<128x128xf32>
   tile.store %c, %out[%m, %n] : tensor<128x128xf32>, !tile.desc<128x128xf32>
   %start = tile.scalar_load %offsets[%e] : !tile.desc<16xi32> -> i32
+  // Parts of the block shape.
+  %half = tile.load %a[%m, %k] : !tile.desc<128x64xf16> -> tensor<64x64xf16>
+  %part = arith.constant dense<0.0> : tensor<128x32xf32>
+  tile.store %part, %out[%m, %n] : tensor<128x32xf32>, !tile.desc<128x128xf32>
   tile.return
 }
 
@@ -118,6 +124,7 @@ tile.kernel @memory(%a: !tile.desc<128x64xf16>, %out: !tile.desc<128x128xf32>,
 // CHECK: dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<128x64xbf16>, tensor<64x128xbf16> -> tensor<128x128xf32>
 // CHECK: dot %{{.*}}, %{{.*}}, %{{.*}} : tensor<64x128xf8E4M3FN>, tensor<64x128xf8E5M2> -> tensor<64x64xf32>
 // CHECK: broadcast %{{.*}} dims [0] : tensor<256xf32> -> tensor<128x256xf32>
+// CHECK: extract_slice %{{.*}} [0, 64] : tensor<128x256xf32> -> tensor<128x64xf32>
 // CHECK: iota : tensor<128xi32>
 // CHECK: splat %{{.*}} : tensor<1024xf32>
 // CHECK: reduce max %{{.*}} dim 1 : tensor<128x128xf32> -> tensor<128xf32>
@@ -143,6 +150,7 @@ tile.kernel @compute(%da: !tile.desc<128x64xf16>, %db: !tile.desc<256x64xf16>,
   %f8 = tile.dot %e4, %e5, %c3 transpose_b : tensor<64x128xf8E4M3FN>, tensor<64x128xf8E5M2> -> tensor<64x64xf32>
   %bias = tile.load %dbias[%i0] : !tile.desc<256xf32> -> tensor<256xf32>
   %rows = tile.broadcast %bias dims [0] : tensor<256xf32> -> tensor<128x256xf32>
+  %chunk = tile.extract_slice %rows [0, 64] : tensor<128x256xf32> -> tensor<128x64xf32>
   %i = tile.iota : tensor<128xi32>
   %s1 = tile.splat %alpha : tensor<1024xf32>
   %s = arith.constant dense<1.0> : tensor<128x128xf32>

@@ -93,6 +93,20 @@ tile.kernel @offsets(%x: !tile.desc<64x32xf32>, %y: !tile.desc<64x32xf32>,
   tile.return
 }
 
+// Parts of blocks: y gets the 16 x 32 part of x at (m, n) written at
+// (p, q); z gets columns [8, 24) of rows [32, 64) of the 64 x 32 block of x
+// at (m, n), written at (p, q).
+tile.kernel @parts(%x: !tile.desc<64x32xf32>, %y: !tile.desc<64x32xf32>,
+                   %z: !tile.desc<64x32xf32>,
+                   %m: i32, %n: i32, %p: i32, %q: i32) {
+  %t = tile.load %x[%m, %n] : !tile.desc<64x32xf32> -> tensor<16x32xf32>
+  tile.store %t, %y[%p, %q] : tensor<16x32xf32>, !tile.desc<64x32xf32>
+  %b = tile.load %x[%m, %n] : !tile.desc<64x32xf32> -> tensor<64x32xf32>
+  %s = tile.extract_slice %b [32, 8] : tensor<64x32xf32> -> tensor<32x16xf32>
+  tile.store %s, %z[%p, %q] : tensor<32x16xf32>, !tile.desc<64x32xf32>
+  tile.return
+}
+
 // out = [dim 0, dim 1, programs along x, y, z].
 tile.kernel @dims(%x: !tile.desc<2x8xf32>, %out: !tile.desc<1xi32>) {
   %d0 = tile.dim %x, 0 : !tile.desc<2x8xf32>

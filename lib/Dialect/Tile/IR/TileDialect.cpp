@@ -11,6 +11,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace kiln::tile;
 
@@ -315,6 +317,54 @@ int64_t kiln::tile::getLayoutCoverage(DistributedLayoutAttr layout,
   auto slice = cast<SliceLayoutAttr>(layout);
   int64_t parentDim = dim < slice.getDim() ? dim : dim + 1;
   return getLayoutCoverage(slice.getParent(), parentDim);
+}
+
+/// True if a thread's base coordinates (see getRegisterOffsets) are the same
+/// in tiles of shapes `a` and `b`: the base of a blocked layout depends on
+/// the thread only, an accumulator's also on the rows each of several warp
+/// groups takes.
+static bool sameThreadBase(DistributedLayoutAttr layout, ArrayRef<int64_t> a,
+                           ArrayRef<int64_t> b) {
+  if (isa<BlockedLayoutAttr>(layout))
+    return true;
+  if (auto mma = dyn_cast<MmaLayoutAttr>(layout))
+    return mma.getWarpgroups() == 1 || a[0] == b[0];
+  auto slice = cast<SliceLayoutAttr>(layout);
+  int64_t dim = slice.getDim();
+  int64_t cover = getLayoutCoverage(slice.getParent(), dim);
+  SmallVector<int64_t> pa(a), pb(b);
+  pa.insert(pa.begin() + dim, cover);
+  pb.insert(pb.begin() + dim, cover);
+  return sameThreadBase(slice.getParent(), pa, pb);
+}
+
+std::optional<SmallVector<int64_t>> kiln::tile::getSliceRegisters(
+    DistributedLayoutAttr layout, ArrayRef<int64_t> inputShape,
+    ArrayRef<int64_t> sliceShape, ArrayRef<int64_t> offsets) {
+  // Register r holds the element at base + offsets[r] unless a dimension
+  // wraps (is smaller than the threads cover): then several threads hold
+  // it, at coordinates taken modulo the extent, which slicing changes.
+  if (!sameThreadBase(layout, inputShape, sliceShape))
+    return std::nullopt;
+  for (size_t d = 0; d < inputShape.size(); ++d) {
+    int64_t cover = getLayoutCoverage(layout, d);
+    if (inputShape[d] < cover || sliceShape[d] < cover)
+      return std::nullopt;
+  }
+  std::map<SmallVector<int64_t>, int64_t> inputRegister;
+  for (auto [r, offset] :
+       llvm::enumerate(getRegisterOffsets(layout, inputShape)))
+    inputRegister.try_emplace(offset, r);
+  SmallVector<int64_t> registers;
+  for (SmallVector<int64_t> offset : getRegisterOffsets(layout, sliceShape)) {
+    for (size_t d = 0; d < offset.size(); ++d)
+      offset[d] += offsets[d];
+    auto it = inputRegister.find(offset);
+    if (it == inputRegister.end())
+      return std::nullopt;
+    registers.push_back(it->second);
+  }
+  return registers;
 }
 
 //===----------------------------------------------------------------------===//

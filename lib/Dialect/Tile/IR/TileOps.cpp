@@ -20,12 +20,6 @@ using namespace kiln::tile;
 #define GET_OP_CLASSES
 #include "kiln/Dialect/Tile/IR/TileOps.cpp.inc"
 
-/// Shape and element type agree; a layout encoding does not count.
-static bool sameShapeAndElement(ShapedType a, ShapedType b) {
-  return a.getShape() == b.getShape() &&
-         a.getElementType() == b.getElementType();
-}
-
 //===----------------------------------------------------------------------===//
 // KernelOp
 //===----------------------------------------------------------------------===//
@@ -381,13 +375,19 @@ static LogicalResult verifyCoords(Operation *op, DescType desc,
   return success();
 }
 
-static LogicalResult verifyTileMatchesDesc(Operation *op, DescType desc,
-                                           RankedTensorType tile,
-                                           StringRef what) {
-  if (!sameShapeAndElement(tile, desc.getTileType()))
-    return op->emitOpError() << what << " type " << tile
-                             << " does not match the descriptor's tile "
-                             << desc.getTileType();
+/// The tile of a load or store: the descriptor's element type and rank, no
+/// dimension larger than its block.
+static LogicalResult verifyTileFitsDesc(Operation *op, DescType desc,
+                                        RankedTensorType tile, StringRef what) {
+  ArrayRef<int64_t> block = desc.getBlockShape();
+  bool fits = tile.getElementType() == desc.getElementType() &&
+              tile.getRank() == static_cast<int64_t>(block.size());
+  for (int64_t d = 0; fits && d < tile.getRank(); ++d)
+    fits = tile.getDimSize(d) <= block[d];
+  if (!fits)
+    return op->emitOpError()
+           << what << " type " << tile << " is not the descriptor's tile "
+           << desc.getTileType() << " or a part of it";
   return success();
 }
 
@@ -395,14 +395,14 @@ LogicalResult LoadOp::verify() {
   DescType desc = getDesc().getType();
   if (failed(verifyCoords(*this, desc, getCoords())))
     return failure();
-  return verifyTileMatchesDesc(*this, desc, getResult().getType(), "result");
+  return verifyTileFitsDesc(*this, desc, getResult().getType(), "result");
 }
 
 LogicalResult StoreOp::verify() {
   DescType desc = getDesc().getType();
   if (failed(verifyCoords(*this, desc, getCoords())))
     return failure();
-  return verifyTileMatchesDesc(*this, desc, getValue().getType(), "value");
+  return verifyTileFitsDesc(*this, desc, getValue().getType(), "value");
 }
 
 LogicalResult ScalarLoadOp::verify() {
@@ -548,6 +548,29 @@ LogicalResult BroadcastOp::verify() {
                            << inDim << " is " << in.getDimSize(inDim);
     ++inDim;
   }
+  return success();
+}
+
+LogicalResult ExtractSliceOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getResult().getType();
+  ArrayRef<int64_t> offsets = getOffsets();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "changes the element type from "
+                         << in.getElementType() << " to "
+                         << out.getElementType();
+  if (in.getRank() != out.getRank() ||
+      static_cast<int64_t>(offsets.size()) != in.getRank())
+    return emitOpError() << "needs one offset per dimension and a result of "
+                            "the input's rank "
+                         << in.getRank();
+  if (in.getEncoding() != out.getEncoding())
+    return emitOpError() << "changes the layout; a slice keeps the input's";
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (offsets[d] < 0 || offsets[d] + out.getDimSize(d) > in.getDimSize(d))
+      return emitOpError() << "dimension " << d << " takes elements ["
+                           << offsets[d] << ", "
+                           << offsets[d] + out.getDimSize(d)
+                           << ") of an input of " << in.getDimSize(d);
   return success();
 }
 

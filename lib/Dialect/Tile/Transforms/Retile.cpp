@@ -69,12 +69,20 @@ LogicalResult collect(KernelOp kernel, ExtentClasses &classes) {
         (dialect && dialect->getNamespace() == "aref"))
       return op->emitOpError()
              << "is already partitioned; retile the tile program first";
-    if (auto load = dyn_cast<LoadOp>(op)) {
-      for (unsigned d = 0; d < load.getType().getRank(); ++d)
-        classes.join({load.getResult(), d}, {load.getDesc(), d});
-    } else if (auto store = dyn_cast<StoreOp>(op)) {
-      for (unsigned d = 0; d < store.getValue().getType().getRank(); ++d)
-        classes.join({store.getValue(), d}, {store.getDesc(), d});
+    if (isa<LoadOp, StoreOp>(op)) {
+      Value desc = op->getOperand(isa<LoadOp>(op) ? 0 : 1);
+      Value tile = isa<LoadOp>(op) ? op->getResult(0) : op->getOperand(0);
+      // A part of a block has no extent retiling could scale with it.
+      if (cast<RankedTensorType>(tile.getType()).getShape() !=
+          cast<DescType>(desc.getType()).getBlockShape())
+        return op->emitOpError()
+               << "moves a part of its descriptor's block; retiling needs "
+                  "whole blocks";
+      for (unsigned d = 0; d < cast<DescType>(desc.getType()).getRank(); ++d)
+        classes.join({tile, d}, {desc, d});
+    } else if (isa<ExtractSliceOp>(op)) {
+      return op->emitOpError()
+             << "has static offsets that retiling cannot scale";
     } else if (auto dot = dyn_cast<DotOp>(op)) {
       unsigned am = dot.getTransposeA() ? 1 : 0, ak = 1 - am;
       unsigned bk = dot.getTransposeB() ? 1 : 0, bn = 1 - bk;

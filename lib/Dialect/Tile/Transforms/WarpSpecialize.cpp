@@ -65,6 +65,14 @@ findTensorCoreLoads(KernelOp kernel) {
                "also be used in registers (load it twice)";
         return WalkResult::interrupt();
       }
+    if (load.getType().getShape() != load.getDesc().getType().getBlockShape()) {
+      load.emitOpError()
+          << "feeds tile.dot with a part of its descriptor's block "
+          << load.getDesc().getType().getTileType()
+          << "; the TMA transfer moves whole blocks, so declare the "
+             "descriptor with the tile's shape";
+      return WalkResult::interrupt();
+    }
     groups[load->getBlock()].loads.push_back(load);
     return WalkResult::advance();
   });

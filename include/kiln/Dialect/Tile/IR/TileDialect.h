@@ -47,6 +47,15 @@ getRegisterOffsets(DistributedLayoutAttr layout, llvm::ArrayRef<int64_t> shape);
 /// The extent along `dim` that one pass of `layout`'s threads covers.
 int64_t getLayoutCoverage(DistributedLayoutAttr layout, int64_t dim);
 
+/// Where each thread finds, among the registers of its part of a tile of
+/// `inputShape` in `layout`, the elements of its part of the slice of
+/// `sliceShape` at `offsets` (tile.extract_slice, the slice in the same
+/// layout): for each register of the slice, the input's register. None when
+/// a thread would need an element that another thread holds.
+std::optional<llvm::SmallVector<int64_t>> getSliceRegisters(
+    DistributedLayoutAttr layout, llvm::ArrayRef<int64_t> inputShape,
+    llvm::ArrayRef<int64_t> sliceShape, llvm::ArrayRef<int64_t> offsets);
+
 /// `type` with `layout` as its encoding.
 mlir::RankedTensorType withLayout(mlir::RankedTensorType type,
                                   mlir::Attribute layout);

@@ -194,14 +194,16 @@ def Tile_DimOp : Tile_Op<"dim", [Pure]> {
 def Tile_LoadOp : Tile_Op<"load", [MemoryEffects<[MemRead]>]> {
   let summary = "Reads one tile of a global tensor";
   let description = [{
-    Reads the tile of the descriptor's block shape whose first element is at
-    the given element coordinates (one `i32` per dimension). Elements outside
-    the tensor read as zero. The coordinates need not be multiples of the
-    block shape, and may be negative.
+    Reads the tile whose first element is at the given element coordinates
+    (one `i32` per dimension). Elements outside the tensor read as zero. The
+    coordinates need not be multiples of the block shape, and may be
+    negative.
 
-    Loads that feed `tile.dot` become TMA transfers (`cp.async.bulk.tensor`,
-    PTX ISA 9.7.9.25) into shared memory; other loads become vectorized
-    global loads.
+    The tile has the descriptor's block shape, or is a smaller part of it
+    (no dimension larger). Loads that feed `tile.dot` become TMA transfers
+    (`cp.async.bulk.tensor`, PTX ISA 9.7.9.25) of exactly the block into
+    shared memory, so they read the whole block; other loads become
+    vectorized global loads.
 
     Example:
 
@@ -220,8 +222,9 @@ def Tile_LoadOp : Tile_Op<"load", [MemoryEffects<[MemRead]>]> {
 def Tile_StoreOp : Tile_Op<"store", [MemoryEffects<[MemWrite]>]> {
   let summary = "Writes one tile into a global tensor";
   let description = [{
-    Writes a tile of the descriptor's block shape at the given element
-    coordinates. Elements that fall outside the tensor are not written.
+    Writes a tile at the given element coordinates. Elements that fall
+    outside the tensor are not written. As for `tile.load`, the tile has the
+    descriptor's block shape or a smaller one.
 
     Example:
 
@@ -314,6 +317,32 @@ def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure]> {
   let results = (outs Tile_Tensor:$result);
   let assemblyFormat = [{
     $input `dims` $dims attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_ExtractSliceOp : Tile_Op<"extract_slice", [Pure]> {
+  let summary = "A part of a tile, at static offsets";
+  let description = [{
+    The result is the part of the input of the result's shape whose first
+    element is at `offsets` (one per dimension). Element type and layout
+    stay the input's.
+
+    In registers a slice is free when every thread already holds the
+    elements of the part it will hold; `tile-chunk-epilogue` creates such
+    slices (column chunks of accumulators). Other slices are rejected when
+    layouts are assigned.
+
+    Example:
+
+    ```mlir
+    %chunk = tile.extract_slice %rows [0, 64] : tensor<128x256xf32> -> tensor<128x64xf32>
+    ```
+  }];
+  let arguments = (ins Tile_Tensor:$input, DenseI64ArrayAttr:$offsets);
+  let results = (outs Tile_Tensor:$result);
+  let assemblyFormat = [{
+    $input $offsets attr-dict `:` type($input) `->` type($result)
   }];
   let hasVerifier = 1;
 }

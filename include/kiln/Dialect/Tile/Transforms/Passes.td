@@ -35,6 +35,53 @@ def TileAssignLayoutsPass : Pass<"tile-assign-layouts", "::mlir::ModuleOp"> {
   let dependentDialects = ["::kiln::tile::TileDialect"];
 }
 
+def TileChunkEpiloguePass : Pass<"tile-chunk-epilogue", "::mlir::ModuleOp"> {
+  let summary = "Stores accumulator epilogues a column chunk at a time";
+  let description = [{
+    Runs after `tile-assign-layouts`. An epilogue computes element-wise on
+    the accumulator and stores the result; done op by op over the whole
+    tile, a thread keeps the accumulator, the row vectors it adds (a bias)
+    and each op's result live at once, and ptxas spills. This pass rebuilds
+    each `tile.store` of a tile in the accumulator layout whose value comes
+    from element-wise ops (`arith`, `math`), splat constants, `tile.splat`
+    and `tile.broadcast` as one store per chunk of `columns` columns, each
+    computed from `tile.extract_slice`s of the values it starts from (free:
+    every thread already holds its part). Row vectors loaded with
+    `tile.load` from a tensor the kernel does not store to are loaded per
+    chunk, right where the chunk needs them.
+
+    A store of a tile that needs no computation, a tile in another layout,
+    or one whose columns are not a multiple of the chunk (or not more than
+    one chunk) is left as it is. Ops whose values are also used elsewhere
+    stay for those uses.
+
+    Before (accumulator layout `#mma` on the 128 x 256 tiles):
+
+    ```mlir
+    %row = tile.load %bias[%n] : !tile.desc<256xf32> -> tensor<256xf32, #row>
+    %rows = tile.broadcast %row dims [0] : tensor<256xf32, #row> -> tensor<128x256xf32, #mma>
+    %x = arith.addf %acc, %rows : tensor<128x256xf32, #mma>
+    tile.store %x, %c[%m, %n] : tensor<128x256xf32, #mma>, !tile.desc<128x256xf32>
+    ```
+
+    After (`columns=64`, four chunks; the first shown):
+
+    ```mlir
+    %a0 = tile.extract_slice %acc [0, 0] : tensor<128x256xf32, #mma> -> tensor<128x64xf32, #mma>
+    %r0 = tile.load %bias[%n] : !tile.desc<256xf32> -> tensor<64xf32, #row>
+    %b0 = tile.broadcast %r0 dims [0] : tensor<64xf32, #row> -> tensor<128x64xf32, #mma>
+    %x0 = arith.addf %a0, %b0 : tensor<128x64xf32, #mma>
+    tile.store %x0, %c[%m, %n] : tensor<128x64xf32, #mma>, !tile.desc<128x256xf32>
+    ```
+  }];
+  let options = [
+    Option<"columns", "columns", "int64_t", /*default=*/"32",
+           "Columns per chunk (a multiple of 8)">,
+  ];
+  let dependentDialects = ["::kiln::tile::TileDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def TilePersistentPass : Pass<"tile-persistent", "::mlir::ModuleOp"> {
   let summary = "Makes kernels persistent: one CTA per SM walks the tiles";
   let description = [{

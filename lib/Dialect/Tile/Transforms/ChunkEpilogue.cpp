@@ -1,0 +1,351 @@
+//===- ChunkEpilogue.cpp - epilogues a column chunk at a time -------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// An epilogue lowered op by op over a whole accumulator keeps, per thread,
+// the accumulator (128 registers for a 128 x 256 tile over two warp groups),
+// the row vectors it adds and each intermediate result live together. With
+// a persistent kernel's loop state on top, that is more than setmaxnreg
+// gives a consumer, and ptxas spills. Storing the tile a column chunk at a
+// time bounds what is live to the accumulator plus one chunk's work.
+//
+// The chunks are exact: every op involved is element-wise or places the
+// same element in the same column, so chunk c of the result is computed
+// from chunk c of the inputs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Dialect/Tile/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <functional>
+#include <optional>
+
+#define DEBUG_TYPE "tile-chunk-epilogue"
+
+namespace kiln::tile {
+#define GEN_PASS_DEF_TILECHUNKEPILOGUEPASS
+#include "kiln/Dialect/Tile/Transforms/Passes.h.inc"
+} // namespace kiln::tile
+
+using namespace mlir;
+using namespace kiln::tile;
+
+namespace {
+
+/// How chunk c of a value of the stored tile's shape is made.
+enum class Kind {
+  /// Computed elsewhere: chunk c is its slice.
+  Leaf,
+  /// An element-wise arith or math op: the op on the operands' chunks.
+  Elementwise,
+  /// A splat (dense splat constant or tile.splat): the splat of a chunk.
+  Splat,
+  /// A row vector broadcast over the rows: the broadcast of the row's
+  /// chunk; the row is loaded per chunk where it comes from a tile.load of
+  /// a tensor the kernel only reads, sliced otherwise.
+  BroadcastRow,
+  /// A column vector broadcast over the columns: the same vector broadcast
+  /// over the chunk's columns.
+  BroadcastColumn,
+};
+
+/// The plan for one store: what each value it depends on is.
+class EpiloguePlan {
+public:
+  EpiloguePlan(StoreOp store, int64_t columns)
+      : store(store), type(store.getValue().getType()), columns(columns) {}
+
+  /// Classifies the values the store depends on. False where the store is
+  /// not worth chunking or cannot be chunked.
+  bool build() {
+    if (type.getRank() != 2 ||
+        !isa_and_nonnull<MmaLayoutAttr>(type.getEncoding()))
+      return false;
+    int64_t n = type.getDimSize(1);
+    if (columns % 8 != 0 || columns <= 0 || n <= columns || n % columns != 0)
+      return false;
+    // A value that something besides the chunked ops uses is computed whole
+    // anyway: chunks slice it rather than compute it again. Which ops are
+    // chunked depends on that in turn, so classify until it settles.
+    std::optional<llvm::SmallPtrSet<Operation *, 16>> chunked;
+    while (true) {
+      kinds.clear();
+      replaced.clear();
+      usersChunked = [&](Value v) {
+        return !chunked || llvm::all_of(v.getUsers(), [&](Operation *user) {
+          return user == store.getOperation() || chunked->contains(user);
+        });
+      };
+      if (!classify(store.getValue()))
+        return false;
+      llvm::SmallPtrSet<Operation *, 16> now(replaced.begin(), replaced.end());
+      if (chunked && now.size() == chunked->size())
+        break;
+      chunked = std::move(now);
+    }
+    // Nothing to compute: chunking only splits the store.
+    return kinds.lookup(store.getValue()) != Kind::Leaf;
+  }
+
+  /// Emits one store per chunk before the original, which it erases.
+  void emit() {
+    OpBuilder b(store);
+    Location loc = store.getLoc();
+    int64_t n = type.getDimSize(1);
+    SmallVector<Value> coords(store.getCoords());
+    Value column = coords.back();
+    for (int64_t start = 0; start < n; start += columns) {
+      chunks.clear();
+      Value value = chunkOf(b, store.getValue(), start);
+      coords.back() = offsetBy(b, loc, column, start);
+      StoreOp::create(b, loc, value, store.getDesc(), coords);
+    }
+    store.erase();
+  }
+
+  /// The ops the chunks replace, to erase where nothing else uses them.
+  ArrayRef<Operation *> getReplacedOps() const {
+    return replaced.getArrayRef();
+  }
+
+private:
+  bool isTileOfStoredShape(Value v) const {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && t.getShape() == type.getShape();
+  }
+
+  /// True where chunks of `v` can be made.
+  bool classify(Value v) {
+    if (kinds.count(v))
+      return true;
+    Kind kind = classifyDef(v);
+    if (kind != Kind::Leaf && kind != Kind::Splat && !usersChunked(v))
+      kind = Kind::Leaf;
+    if (kind == Kind::Leaf && !canSlice(v))
+      return false;
+    if (kind == Kind::Elementwise)
+      for (Value operand : v.getDefiningOp()->getOperands())
+        if (isTileOfStoredShape(operand) && !classify(operand))
+          return false;
+    if (kind != Kind::Leaf)
+      replaced.insert(v.getDefiningOp());
+    kinds[v] = kind;
+    return true;
+  }
+
+  Kind classifyDef(Value v) {
+    Operation *op = v.getDefiningOp();
+    if (!op)
+      return Kind::Leaf;
+    // Splats cost nothing to make anywhere (constants often sit at the top
+    // of the role).
+    if (auto constant = dyn_cast<arith::ConstantOp>(op))
+      return isa<SplatElementsAttr>(constant.getValue()) ? Kind::Splat
+                                                         : Kind::Leaf;
+    if (isa<SplatOp>(op))
+      return Kind::Splat;
+    // Other work only from the store's block: chunking must not move it
+    // into a loop or a branch, nor out of one.
+    if (op->getBlock() != store->getBlock())
+      return Kind::Leaf;
+    if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
+      if (broadcast.getDims().size() != 1)
+        return Kind::Leaf;
+      int64_t dim = broadcast.getDims()[0];
+      if (dim == 1)
+        return Kind::BroadcastColumn;
+      return canSliceRow(broadcast.getInput()) ? Kind::BroadcastRow
+                                               : Kind::Leaf;
+    }
+    if (isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) &&
+        op->hasTrait<OpTrait::Elementwise>() && op->getNumResults() == 1 &&
+        op->getNumRegions() == 0)
+      return Kind::Elementwise;
+    return Kind::Leaf;
+  }
+
+  /// Every thread holds its part of each chunk of `v` (rank 2 or 1, the
+  /// columns last).
+  bool canSlice(Value v) const {
+    auto t = cast<RankedTensorType>(v.getType());
+    auto layout = dyn_cast_or_null<DistributedLayoutAttr>(t.getEncoding());
+    if (!layout)
+      return false;
+    SmallVector<int64_t> chunk(t.getShape()), offsets(t.getRank(), 0);
+    chunk.back() = columns;
+    for (; offsets.back() < t.getShape().back(); offsets.back() += columns)
+      if (!getSliceRegisters(layout, t.getShape(), chunk, offsets))
+        return false;
+    return true;
+  }
+
+  bool canSliceRow(Value row) const {
+    return isReloadable(row) || canSlice(row);
+  }
+
+  /// A row loaded in the store's block from a tensor no store of the kernel
+  /// writes: loading it later, a chunk at a time, reads the same values.
+  bool isReloadable(Value row) const {
+    auto load = row.getDefiningOp<LoadOp>();
+    if (!load || load->getBlock() != store->getBlock())
+      return false;
+    auto kernel = store->getParentOfType<KernelOp>();
+    WalkResult written = kernel.walk([&](StoreOp s) {
+      return s.getDesc() == load.getDesc() ? WalkResult::interrupt()
+                                           : WalkResult::advance();
+    });
+    return !written.wasInterrupted();
+  }
+
+  /// `t` with `columns` columns.
+  RankedTensorType chunkType(Type t) const {
+    auto tensor = cast<RankedTensorType>(t);
+    SmallVector<int64_t> shape(tensor.getShape());
+    shape.back() = columns;
+    return RankedTensorType::get(shape, tensor.getElementType(),
+                                 tensor.getEncoding());
+  }
+
+  static Value offsetBy(OpBuilder &b, Location loc, Value v, int64_t delta) {
+    if (delta == 0)
+      return v;
+    return arith::AddIOp::create(
+        b, loc, v, arith::ConstantIntOp::create(b, loc, delta, 32));
+  }
+
+  static Value slice(OpBuilder &b, Location loc, Value v, int64_t start,
+                     RankedTensorType type) {
+    SmallVector<int64_t> offsets(type.getRank(), 0);
+    offsets.back() = start;
+    return ExtractSliceOp::create(b, loc, type, v,
+                                  b.getDenseI64ArrayAttr(offsets));
+  }
+
+  /// Columns [start, start + columns) of `v`, made before the store.
+  Value chunkOf(OpBuilder &b, Value v, int64_t start) {
+    if (!isTileOfStoredShape(v))
+      return v;
+    if (Value done = chunks.lookup(v))
+      return done;
+    Location loc = v.getLoc();
+    RankedTensorType type = chunkType(v.getType());
+    Value result;
+    switch (kinds.lookup(v)) {
+    case Kind::Leaf:
+      result = slice(b, loc, v, start, type);
+      break;
+    case Kind::Splat:
+      if (auto constant = v.getDefiningOp<arith::ConstantOp>())
+        result = arith::ConstantOp::create(
+            b, loc,
+            cast<SplatElementsAttr>(constant.getValue()).resizeSplat(type));
+      else
+        result = SplatOp::create(b, loc, type,
+                                 v.getDefiningOp<SplatOp>().getValue());
+      break;
+    case Kind::BroadcastColumn: {
+      auto broadcast = v.getDefiningOp<BroadcastOp>();
+      result = BroadcastOp::create(b, loc, type, broadcast.getInput(),
+                                   broadcast.getDimsAttr());
+      break;
+    }
+    case Kind::BroadcastRow: {
+      auto broadcast = v.getDefiningOp<BroadcastOp>();
+      Value row = broadcast.getInput();
+      RankedTensorType rowType = chunkType(row.getType());
+      Value rowChunk;
+      if (isReloadable(row)) {
+        auto load = row.getDefiningOp<LoadOp>();
+        SmallVector<Value> coords(load.getCoords());
+        coords.back() = offsetBy(b, loc, coords.back(), start);
+        rowChunk =
+            LoadOp::create(b, load.getLoc(), rowType, load.getDesc(), coords);
+      } else {
+        rowChunk = slice(b, loc, row, start, rowType);
+      }
+      result =
+          BroadcastOp::create(b, loc, type, rowChunk, broadcast.getDimsAttr());
+      break;
+    }
+    case Kind::Elementwise: {
+      Operation *op = v.getDefiningOp();
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(chunkOf(b, operand, start));
+      OperationState state(loc, op->getName(), operands, TypeRange{type},
+                           op->getAttrs());
+      result = b.create(state)->getResult(0);
+      break;
+    }
+    }
+    chunks[v] = result;
+    return result;
+  }
+
+  StoreOp store;
+  RankedTensorType type;
+  int64_t columns;
+  /// False where a value has users that are not chunked (see build).
+  std::function<bool(Value)> usersChunked;
+  llvm::DenseMap<Value, Kind> kinds;
+  llvm::SetVector<Operation *> replaced;
+  /// The current chunk of each value made so far.
+  llvm::DenseMap<Value, Value> chunks;
+};
+
+/// Erases `ops` (and the row loads they used) that nothing uses any more,
+/// users before the values they use.
+void eraseUnused(ArrayRef<Operation *> ops) {
+  llvm::SetVector<Operation *> worklist(ops.begin(), ops.end());
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    for (Operation *op : llvm::make_early_inc_range(worklist)) {
+      if (!op->use_empty())
+        continue;
+      for (Value operand : op->getOperands())
+        if (auto load = operand.getDefiningOp<LoadOp>())
+          worklist.insert(load);
+      worklist.remove(op);
+      op->erase();
+      erased = true;
+    }
+  }
+}
+
+class TileChunkEpiloguePass final
+    : public kiln::tile::impl::TileChunkEpiloguePassBase<
+          TileChunkEpiloguePass> {
+public:
+  using TileChunkEpiloguePassBase::TileChunkEpiloguePassBase;
+
+  void runOnOperation() override {
+    if (columns <= 0 || columns % 8 != 0) {
+      getOperation().emitError()
+          << "tile-chunk-epilogue needs columns in a positive multiple of 8, "
+             "got "
+          << static_cast<int64_t>(columns);
+      return signalPassFailure();
+    }
+    SmallVector<StoreOp> stores;
+    getOperation().walk([&](StoreOp store) { stores.push_back(store); });
+    for (StoreOp store : stores) {
+      EpiloguePlan plan(store, columns);
+      if (!plan.build())
+        continue;
+      plan.emit();
+      eraseUnused(plan.getReplacedOps());
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,166 @@
+// RUN: kiln-opt %s -split-input-file -tile-assign-layouts -tile-chunk-epilogue="columns=32" | FileCheck %s --enable-var-scope
+// RUN: not kiln-opt %s -split-input-file -tile-assign-layouts -tile-chunk-epilogue="columns=12" 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: tile-chunk-epilogue needs columns in a positive multiple of 8, got 12
+
+// A fused epilogue, out = bf16(silu(acc * scale[row] + bias[col]) * alpha),
+// becomes four stores of 32 columns. Each chunk slices the accumulator,
+// loads its 32 bias values (bias is only read), broadcasts the per-row
+// scale over its columns, makes its own splats, and stores at column
+// n + 32 c. The whole-tile ops are gone.
+// CHECK-LABEL: tile.kernel @bias_silu
+// CHECK-SAME: (%[[A:.*]]: !tile.desc<64x64xbf16>, %[[B:.*]]: !tile.desc<128x64xbf16>, %[[BIAS:.*]]: !tile.desc<128xf32>, %[[SCALE:.*]]: !tile.desc<64xf32>, %[[C:.*]]: !tile.desc<64x128xbf16>, %[[ALPHA:.*]]: f32, %[[M:.*]]: i32, %[[N:.*]]: i32)
+// CHECK: %[[ACC:.*]] = dot
+// CHECK: %[[S:.*]] = load %[[SCALE]][%[[M]]] : !tile.desc<64xf32> -> tensor<64xf32, #[[COL:.*]]>
+// CHECK-NOT: tile.load
+// CHECK: %[[A0:.*]] = extract_slice %[[ACC]] [0, 0] : tensor<64x128xf32, #[[MMA:.*]]> -> tensor<64x32xf32, #[[MMA]]>
+// CHECK: %[[SB0:.*]] = broadcast %[[S]] dims [1] : tensor<64xf32, #[[COL]]> -> tensor<64x32xf32, #[[MMA]]>
+// CHECK: %[[X0:.*]] = arith.mulf %[[A0]], %[[SB0]] : tensor<64x32xf32, #[[MMA]]>
+// CHECK: %[[R0:.*]] = load %[[BIAS]][%[[N]]] : !tile.desc<128xf32> -> tensor<32xf32, #[[ROW:.*]]>
+// CHECK: %[[RB0:.*]] = broadcast %[[R0]] dims [0] : tensor<32xf32, #[[ROW]]> -> tensor<64x32xf32, #[[MMA]]>
+// CHECK: %[[Y0:.*]] = arith.addf %[[X0]], %[[RB0]] : tensor<64x32xf32, #[[MMA]]>
+// CHECK: arith.negf %[[Y0]]
+// CHECK: math.exp
+// CHECK: arith.constant dense<1.000000e+00> : tensor<64x32xf32, #[[MMA]]>
+// CHECK: arith.addf
+// CHECK: arith.divf
+// CHECK: %[[AL0:.*]] = splat %[[ALPHA]] : tensor<64x32xf32, #[[MMA]]>
+// CHECK: arith.mulf %{{.*}}, %[[AL0]]
+// CHECK: %[[O0:.*]] = arith.truncf %{{.*}} : tensor<64x32xf32, #[[MMA]]> to tensor<64x32xbf16, #[[MMA]]>
+// CHECK: store %[[O0]], %[[C]][%[[M]], %[[N]]] : tensor<64x32xbf16, #[[MMA]]>, !tile.desc<64x128xbf16>
+// CHECK: extract_slice %[[ACC]] [0, 32]
+// CHECK: %[[C32:.*]] = arith.constant 32 : i32
+// CHECK: %[[N32:.*]] = arith.addi %[[N]], %[[C32]] : i32
+// CHECK: load %[[BIAS]][%[[N32]]] : !tile.desc<128xf32> -> tensor<32xf32, #[[ROW]]>
+// CHECK: store %{{.*}}, %[[C]][%[[M]], %{{.*}}] : tensor<64x32xbf16, #[[MMA]]>
+// CHECK: extract_slice %[[ACC]] [0, 64]
+// CHECK: store
+// CHECK: extract_slice %[[ACC]] [0, 96]
+// CHECK: store
+// CHECK-NOT: tensor<64x128xbf16
+// CHECK-NOT: tile.store
+// CHECK: return
+tile.kernel @bias_silu(%a: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
+                       %bias: !tile.desc<128xf32>, %scale: !tile.desc<64xf32>,
+                       %c: !tile.desc<64x128xbf16>, %alpha: f32, %m: i32, %n: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+  %bt = tile.load %b[%n, %m] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xbf16>, tensor<128x64xbf16> -> tensor<64x128xf32>
+  %s = tile.load %scale[%m] : !tile.desc<64xf32> -> tensor<64xf32>
+  %sb = tile.broadcast %s dims [1] : tensor<64xf32> -> tensor<64x128xf32>
+  %x = arith.mulf %acc, %sb : tensor<64x128xf32>
+  %row = tile.load %bias[%n] : !tile.desc<128xf32> -> tensor<128xf32>
+  %rows = tile.broadcast %row dims [0] : tensor<128xf32> -> tensor<64x128xf32>
+  %y = arith.addf %x, %rows : tensor<64x128xf32>
+  %neg = arith.negf %y : tensor<64x128xf32>
+  %e = math.exp %neg : tensor<64x128xf32>
+  %one = arith.constant dense<1.0> : tensor<64x128xf32>
+  %den = arith.addf %e, %one : tensor<64x128xf32>
+  %silu = arith.divf %y, %den : tensor<64x128xf32>
+  %al = tile.splat %alpha : tensor<64x128xf32>
+  %scaled = arith.mulf %silu, %al : tensor<64x128xf32>
+  %out = arith.truncf %scaled : tensor<64x128xf32> to tensor<64x128xbf16>
+  tile.store %out, %c[%m, %n] : tensor<64x128xbf16>, !tile.desc<64x128xbf16>
+  tile.return
+}
+
+// -----
+
+// The accumulator stored as it is: nothing to compute, one store.
+// CHECK-LABEL: tile.kernel @plain
+// CHECK-NOT: extract_slice
+// CHECK: store %{{.*}} : tensor<64x128xf32, #tile.mma<warpgroups = 1>>, !tile.desc<64x128xf32>
+// CHECK-NOT: tile.store
+tile.kernel @plain(%a: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
+                   %c: !tile.desc<64x128xf32>, %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xbf16>, tensor<128x64xbf16> -> tensor<64x128xf32>
+  tile.store %acc, %c[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.return
+}
+
+// -----
+
+// The row comes from a tensor the kernel also writes: loading it later
+// could read what the kernel stored, so the chunks slice the one load.
+// CHECK-LABEL: tile.kernel @written_row
+// CHECK: %[[ROW:.*]] = load %{{.*}} : !tile.desc<128xf32> -> tensor<128xf32, #[[ROWL:.*]]>
+// CHECK-NOT: load
+// CHECK: %[[R0:.*]] = extract_slice %[[ROW]] [0] : tensor<128xf32, #[[ROWL]]> -> tensor<32xf32, #[[ROWL]]>
+// CHECK: broadcast %[[R0]] dims [0]
+// CHECK: extract_slice %[[ROW]] [32]
+// CHECK: extract_slice %[[ROW]] [64]
+// CHECK: extract_slice %[[ROW]] [96]
+// CHECK: store %[[ROW]], %{{.*}} : tensor<128xf32, #[[ROWL]]>, !tile.desc<128xf32>
+tile.kernel @written_row(%a: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
+                         %bias: !tile.desc<128xf32>, %c: !tile.desc<64x128xbf16>,
+                         %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xbf16>, tensor<128x64xbf16> -> tensor<64x128xf32>
+  %row = tile.load %bias[%m] : !tile.desc<128xf32> -> tensor<128xf32>
+  %rows = tile.broadcast %row dims [0] : tensor<128xf32> -> tensor<64x128xf32>
+  %y = arith.addf %acc, %rows : tensor<64x128xf32>
+  %out = arith.truncf %y : tensor<64x128xf32> to tensor<64x128xbf16>
+  tile.store %out, %c[%m, %m] : tensor<64x128xbf16>, !tile.desc<64x128xbf16>
+  tile.store %row, %bias[%m] : tensor<128xf32>, !tile.desc<128xf32>
+  tile.return
+}
+
+// -----
+
+// A value also stored whole (%y, to %d) is computed once, whole: the chunks
+// of the other store slice it instead of adding again, and its own store
+// is left as it is.
+// CHECK-LABEL: tile.kernel @shared_value
+// CHECK: %[[Y:.*]] = arith.addf %{{.*}} : tensor<64x128xf32
+// CHECK-NOT: arith.addf
+// CHECK: %[[Y0:.*]] = extract_slice %[[Y]] [0, 0]
+// CHECK: arith.truncf %[[Y0]]
+// CHECK: extract_slice %[[Y]] [0, 96]
+// CHECK: store %[[Y]], %{{.*}} : tensor<64x128xf32, #{{.*}}>, !tile.desc<64x128xf32>
+// CHECK-NOT: arith.addf
+tile.kernel @shared_value(%a: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
+                          %c: !tile.desc<64x128xbf16>, %d: !tile.desc<64x128xf32>,
+                          %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xbf16>, tensor<128x64xbf16> -> tensor<64x128xf32>
+  %y = arith.addf %acc, %acc : tensor<64x128xf32>
+  %out = arith.truncf %y : tensor<64x128xf32> to tensor<64x128xbf16>
+  tile.store %out, %c[%m, %m] : tensor<64x128xbf16>, !tile.desc<64x128xbf16>
+  tile.store %y, %d[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.return
+}
+
+// -----
+
+// Left as they are: 32 columns are one chunk, and a tile in a blocked
+// layout is not an accumulator.
+// CHECK-LABEL: tile.kernel @one_chunk
+// CHECK-NOT: extract_slice
+// CHECK: store %{{.*}} : tensor<64x32xbf16, #tile.mma<warpgroups = 1>>
+// CHECK-LABEL: tile.kernel @blocked
+// CHECK-NOT: extract_slice
+// CHECK: store %{{.*}} : tensor<64x128xbf16, #tile.blocked
+tile.kernel @one_chunk(%a: !tile.desc<64x64xbf16>, %b: !tile.desc<32x64xbf16>,
+                       %c: !tile.desc<64x32xbf16>, %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<32x64xbf16> -> tensor<32x64xbf16>
+  %z = arith.constant dense<0.0> : tensor<64x32xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xbf16>, tensor<32x64xbf16> -> tensor<64x32xf32>
+  %out = arith.truncf %acc : tensor<64x32xf32> to tensor<64x32xbf16>
+  tile.store %out, %c[%m, %m] : tensor<64x32xbf16>, !tile.desc<64x32xbf16>
+  tile.return
+}
+tile.kernel @blocked(%x: !tile.desc<64x128xf32>, %y: !tile.desc<64x128xbf16>, %m: i32) {
+  %t = tile.load %x[%m, %m] : !tile.desc<64x128xf32> -> tensor<64x128xf32>
+  %out = arith.truncf %t : tensor<64x128xf32> to tensor<64x128xbf16>
+  tile.store %out, %y[%m, %m] : tensor<64x128xbf16>, !tile.desc<64x128xbf16>
+  tile.return
+}
