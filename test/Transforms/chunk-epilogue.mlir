@@ -30,7 +30,7 @@
 // CHECK: store %[[O0]], %[[C]][%[[M]], %[[N]]] : tensor<64x32xbf16, #[[MMA]]>, !tile.desc<64x128xbf16>
 // CHECK: extract_slice %[[ACC]] [0, 32]
 // CHECK: %[[C32:.*]] = arith.constant 32 : i32
-// CHECK: %[[N32:.*]] = arith.addi %[[N]], %[[C32]] : i32
+// CHECK: %[[N32:.*]] = arith.addi %[[N]], %[[C32]] overflow<nsw> : i32
 // CHECK: load %[[BIAS]][%[[N32]]] : !tile.desc<128xf32> -> tensor<32xf32, #[[ROW]]>
 // CHECK: store %{{.*}}, %[[C]][%[[M]], %{{.*}}] : tensor<64x32xbf16, #[[MMA]]>
 // CHECK: extract_slice %[[ACC]] [0, 64]

@@ -215,11 +215,15 @@ private:
                                  tensor.getEncoding());
   }
 
+  /// `v + delta` for a coordinate. No signed wrap, as lowering assumes for
+  /// the coordinates of every element of the whole tile (and which lets
+  /// LLVM widen the sum into a 64-bit address with one multiply).
   static Value offsetBy(OpBuilder &b, Location loc, Value v, int64_t delta) {
     if (delta == 0)
       return v;
     return arith::AddIOp::create(
-        b, loc, v, arith::ConstantIntOp::create(b, loc, delta, 32));
+        b, loc, v, arith::ConstantIntOp::create(b, loc, delta, 32),
+        arith::IntegerOverflowFlags::nsw);
   }
 
   static Value slice(OpBuilder &b, Location loc, Value v, int64_t start,
