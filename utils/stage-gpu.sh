@@ -16,6 +16,10 @@ rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/kernels"
 build/bin/kilnc test/gpu/gemm-variants.mlir -o "$stage/kernels"
 build/bin/kilnc examples/gemm-epilogue.mlir -o "$stage/kernels"
+# The fused epilogue persistent and ping-pong: chunked by
+# tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
+build/bin/kilnc examples/gemm-epilogue.mlir --variants=128x256p,64x256pp \
+  -o "$stage/epilogue-variants"
 # Tile-shape and persistence variants of the same programs: the benchmark
 # times each, and reports the best per shape and the one a --variants
 # launcher would choose among them (kiln_kernel_choose).

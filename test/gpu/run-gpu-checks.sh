@@ -8,9 +8,10 @@
 #
 # 1. Correctness: every element of C against cuBLAS in f32 (pedantic), random
 #    inputs, C poisoned with NaN first; all shapes of the GEMM issue, both B
-#    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU epilogue;
-#    every tile-shape and persistence variant on the smaller shapes; an
-#    application linking a generated launcher.
+#    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU epilogue
+#    (also persistent and ping-pong); every tile-shape and persistence
+#    variant on the smaller shapes; an application linking a generated
+#    launcher.
 # 2. compute-sanitizer memcheck, racecheck and synccheck on two small shapes.
 # 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
 #    the best variant per shape, and the one a --variants launcher chooses.
@@ -69,8 +70,13 @@ for layout in nt nn; do
   step "check variants bf16 $layout on 2048x2048x2048" 90 "$bin" --layout $layout --check \
     "${vk[@]}" 2048x2048x2048 || status=1
 done
-step "check bias + SiLU epilogue" 120 "$bin" --layout nt --epilogue bias-silu --check \
-  --kernel "$k/gemm_bias_silu" 127x136x72 1000x1000x1000 || status=1
+ek=()
+for v in "$here"/epilogue-variants/gemm_bias_silu.*.cubin; do
+  [ -e "$v" ] && ek+=(--kernel "${v%.cubin}")
+done
+step "check bias + SiLU epilogue, plain and the staged variants" 120 "$bin" --layout nt \
+  --epilogue bias-silu --check --kernel "$k/gemm_bias_silu" "${ek[@]}" \
+  127x136x72 1000x1000x1000 4000x5000x320 || status=1
 # An application linked against the installed package and the launcher
 # kiln_add_kernels generated: bad launches rejected, then its GEMM checked.
 if [ -x "$here/bin/embed-app" ]; then
