@@ -80,6 +80,7 @@ public:
     while (true) {
       kinds.clear();
       replaced.clear();
+      reloadedRows.clear();
       usersChunked = [&](Value v) {
         return !chunked || llvm::all_of(v.getUsers(), [&](Operation *user) {
           return user == store.getOperation() || chunked->contains(user);
@@ -105,6 +106,13 @@ public:
     Value column = coords.back();
     for (int64_t start = 0; start < n; start += columns) {
       chunks.clear();
+      // The rows the next chunk loads go before this chunk's math and
+      // store, so that their latency hides under them: nothing would move
+      // them there later, as the stores may alias the rows for all LLVM and
+      // ptxas know.
+      loadRows(b, start);
+      if (start + columns < n)
+        loadRows(b, start + columns);
       Value value = chunkOf(b, store.getValue(), start);
       coords.back() = offsetBy(b, loc, column, start);
       StoreOp::create(b, loc, value, store.getDesc(), coords);
@@ -138,6 +146,10 @@ private:
           return false;
     if (kind != Kind::Leaf)
       replaced.insert(v.getDefiningOp());
+    if (kind == Kind::BroadcastRow)
+      if (Value row = v.getDefiningOp<BroadcastOp>().getInput();
+          isReloadable(row) && !llvm::is_contained(reloadedRows, row))
+        reloadedRows.push_back(row);
     kinds[v] = kind;
     return true;
   }
@@ -234,6 +246,20 @@ private:
                                   b.getDenseI64ArrayAttr(offsets));
   }
 
+  /// Loads columns [start, start + columns) of every reloaded row, once.
+  void loadRows(OpBuilder &b, int64_t start) {
+    for (Value row : reloadedRows) {
+      Value &chunk = rowLoads[{row, start}];
+      if (chunk)
+        continue;
+      auto load = row.getDefiningOp<LoadOp>();
+      SmallVector<Value> coords(load.getCoords());
+      coords.back() = offsetBy(b, load.getLoc(), coords.back(), start);
+      chunk = LoadOp::create(b, load.getLoc(), chunkType(row.getType()),
+                             load.getDesc(), coords);
+    }
+  }
+
   /// Columns [start, start + columns) of `v`, made before the store.
   Value chunkOf(OpBuilder &b, Value v, int64_t start) {
     if (!isTileOfStoredShape(v))
@@ -267,15 +293,10 @@ private:
       Value row = broadcast.getInput();
       RankedTensorType rowType = chunkType(row.getType());
       Value rowChunk;
-      if (isReloadable(row)) {
-        auto load = row.getDefiningOp<LoadOp>();
-        SmallVector<Value> coords(load.getCoords());
-        coords.back() = offsetBy(b, loc, coords.back(), start);
-        rowChunk =
-            LoadOp::create(b, load.getLoc(), rowType, load.getDesc(), coords);
-      } else {
+      if (llvm::is_contained(reloadedRows, row))
+        rowChunk = rowLoads.lookup({row, start});
+      else
         rowChunk = slice(b, loc, row, start, rowType);
-      }
       result =
           BroadcastOp::create(b, loc, type, rowChunk, broadcast.getDimsAttr());
       break;
@@ -302,6 +323,10 @@ private:
   std::function<bool(Value)> usersChunked;
   llvm::DenseMap<Value, Kind> kinds;
   llvm::SetVector<Operation *> replaced;
+  /// Rows loaded again per chunk (isReloadable), in the order found, and
+  /// their chunk loads by first column.
+  SmallVector<Value> reloadedRows;
+  llvm::DenseMap<std::pair<Value, int64_t>, Value> rowLoads;
   /// The current chunk of each value made so far.
   llvm::DenseMap<Value, Value> chunks;
 };
@@ -309,17 +334,20 @@ private:
 /// Erases `ops` (and the row loads they used) that nothing uses any more,
 /// users before the values they use.
 void eraseUnused(ArrayRef<Operation *> ops) {
-  llvm::SetVector<Operation *> worklist(ops.begin(), ops.end());
+  // Erased entries become null; the list only grows (by loads) meanwhile.
+  SmallVector<Operation *> pending(ops);
   bool erased = true;
   while (erased) {
     erased = false;
-    for (Operation *op : llvm::make_early_inc_range(worklist)) {
-      if (!op->use_empty())
+    for (size_t i = 0; i < pending.size(); ++i) {
+      Operation *op = pending[i];
+      if (!op || !op->use_empty())
         continue;
       for (Value operand : op->getOperands())
-        if (auto load = operand.getDefiningOp<LoadOp>())
-          worklist.insert(load);
-      worklist.remove(op);
+        if (auto load = operand.getDefiningOp<LoadOp>();
+            load && !llvm::is_contained(pending, load.getOperation()))
+          pending.push_back(load);
+      pending[i] = nullptr;
       op->erase();
       erased = true;
     }

@@ -48,7 +48,8 @@ def TileChunkEpiloguePass : Pass<"tile-chunk-epilogue", "::mlir::ModuleOp"> {
     computed from `tile.extract_slice`s of the values it starts from (free:
     every thread already holds its part). Row vectors loaded with
     `tile.load` from a tensor the kernel does not store to are loaded per
-    chunk, right where the chunk needs them.
+    chunk, one chunk ahead (before the math and store of the chunk before,
+    to hide their latency).
 
     A store of a tile that needs no computation, a tile in another layout,
     or one whose columns are not a multiple of the chunk (or not more than
@@ -64,18 +65,21 @@ def TileChunkEpiloguePass : Pass<"tile-chunk-epilogue", "::mlir::ModuleOp"> {
     tile.store %x, %c[%m, %n] : tensor<128x256xf32, #mma>, !tile.desc<128x256xf32>
     ```
 
-    After (`columns=64`, four chunks; the first shown):
+    After (`columns=64`, four chunks; the first shown, with the load of the
+    second's row):
 
     ```mlir
-    %a0 = tile.extract_slice %acc [0, 0] : tensor<128x256xf32, #mma> -> tensor<128x64xf32, #mma>
     %r0 = tile.load %bias[%n] : !tile.desc<256xf32> -> tensor<64xf32, #row>
+    %n1 = arith.addi %n, %c64 overflow<nsw> : i32
+    %r1 = tile.load %bias[%n1] : !tile.desc<256xf32> -> tensor<64xf32, #row>
+    %a0 = tile.extract_slice %acc [0, 0] : tensor<128x256xf32, #mma> -> tensor<128x64xf32, #mma>
     %b0 = tile.broadcast %r0 dims [0] : tensor<64xf32, #row> -> tensor<128x64xf32, #mma>
     %x0 = arith.addf %a0, %b0 : tensor<128x64xf32, #mma>
     tile.store %x0, %c[%m, %n] : tensor<128x64xf32, #mma>, !tile.desc<128x256xf32>
     ```
   }];
   let options = [
-    Option<"columns", "columns", "int64_t", /*default=*/"32",
+    Option<"columns", "columns", "int64_t", /*default=*/"16",
            "Columns per chunk (a multiple of 8)">,
   ];
   let dependentDialects = ["::kiln::tile::TileDialect",
