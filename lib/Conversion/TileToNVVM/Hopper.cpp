@@ -764,9 +764,8 @@ public:
     RankedTensorType in = op.getInput().getType();
     std::optional<SmallVector<int64_t>> registers = getSliceRegisters(
         getLayout(in), in.getShape(), op.getType().getShape(), op.getOffsets());
-    if (!registers)
-      return op.emitOpError() << "takes a part that other threads hold; "
-                                 "moving it between threads is not supported";
+    if (!registers) // Reported by checkLowerable.
+      return rewriter.notifyMatchFailure(op, "not a part each thread holds");
     SmallVector<Value> inRegs =
         unpackVector(rewriter, op.getLoc(), adaptor.getInput());
     SmallVector<Value> outRegs;

@@ -122,6 +122,14 @@ tile.kernel @load_shape(%a: !tile.desc<128x64xf16>, %i: i32) {
 
 // -----
 
+tile.kernel @load_dynamic(%a: !tile.desc<128x64xf16>, %i: i32) {
+  // expected-error @+1 {{result #0 must be statically shaped tensor of any type values, but got 'tensor<?x64xf16>'}}
+  %t = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<?x64xf16>
+  tile.return
+}
+
+// -----
+
 tile.kernel @load_element(%a: !tile.desc<128x64xf16>, %i: i32) {
   // expected-error @+1 {{is not the descriptor's tile}}
   %t = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf32>
@@ -369,7 +377,7 @@ tile.kernel @iota_2d() {
 // -----
 
 tile.kernel @iota_float() {
-  // expected-error @+1 {{must be ranked tensor of signless integer values}}
+  // expected-error @+1 {{must be statically shaped tensor of signless integer values}}
   %i = tile.iota : tensor<8xf32>
   tile.return
 }

@@ -344,11 +344,14 @@ std::optional<SmallVector<int64_t>> kiln::tile::getSliceRegisters(
   // Register r holds the element at base + offsets[r] unless a dimension
   // wraps (is smaller than the threads cover): then several threads hold
   // it, at coordinates taken modulo the extent, which slicing changes.
+  // Whole passes of the threads along every dimension also keep to shapes
+  // the layout can hold (an accumulator's rows in whole warp-group blocks).
   if (!sameThreadBase(layout, inputShape, sliceShape))
     return std::nullopt;
   for (size_t d = 0; d < inputShape.size(); ++d) {
     int64_t cover = getLayoutCoverage(layout, d);
-    if (inputShape[d] < cover || sliceShape[d] < cover)
+    if (inputShape[d] < cover || sliceShape[d] < cover ||
+        inputShape[d] % cover != 0 || sliceShape[d] % cover != 0)
       return std::nullopt;
   }
   std::map<SmallVector<int64_t>, int64_t> inputRegister;

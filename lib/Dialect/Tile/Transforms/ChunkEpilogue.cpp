@@ -26,7 +26,6 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
-#include <functional>
 #include <optional>
 
 #define DEBUG_TYPE "tile-chunk-epilogue"
@@ -61,8 +60,11 @@ enum class Kind {
 /// The plan for one store: what each value it depends on is.
 class EpiloguePlan {
 public:
-  EpiloguePlan(StoreOp store, int64_t columns)
-      : store(store), type(store.getValue().getType()), columns(columns) {}
+  /// `writtenDescs`: the descriptors some store of the kernel writes.
+  EpiloguePlan(StoreOp store, int64_t columns,
+               const llvm::SmallPtrSetImpl<Value> &writtenDescs)
+      : store(store), type(store.getValue().getType()), columns(columns),
+        writtenDescs(writtenDescs) {}
 
   /// Classifies the values the store depends on. False where the store is
   /// not worth chunking or cannot be chunked.
@@ -71,24 +73,20 @@ public:
         !isa_and_nonnull<MmaLayoutAttr>(type.getEncoding()))
       return false;
     int64_t n = type.getDimSize(1);
-    if (columns % 8 != 0 || columns <= 0 || n <= columns || n % columns != 0)
+    if (n <= columns || n % columns != 0)
       return false;
     // A value that something besides the chunked ops uses is computed whole
     // anyway: chunks slice it rather than compute it again. Which ops are
     // chunked depends on that in turn, so classify until it settles.
-    std::optional<llvm::SmallPtrSet<Operation *, 16>> chunked;
+    chunked.reset();
     while (true) {
       kinds.clear();
       replaced.clear();
       reloadedRows.clear();
-      usersChunked = [&](Value v) {
-        return !chunked || llvm::all_of(v.getUsers(), [&](Operation *user) {
-          return user == store.getOperation() || chunked->contains(user);
-        });
-      };
       if (!classify(store.getValue()))
         return false;
       llvm::SmallPtrSet<Operation *, 16> now(replaced.begin(), replaced.end());
+      // The set only shrinks from one pass to the next.
       if (chunked && now.size() == chunked->size())
         break;
       chunked = std::move(now);
@@ -126,6 +124,14 @@ public:
   }
 
 private:
+  /// False where `v` has users the last classification did not chunk (all
+  /// are taken as chunked in the first).
+  bool usersChunked(Value v) {
+    return !chunked || llvm::all_of(v.getUsers(), [&](Operation *user) {
+             return user == store.getOperation() || chunked->contains(user);
+           });
+  }
+
   bool isTileOfStoredShape(Value v) const {
     auto t = dyn_cast<RankedTensorType>(v.getType());
     return t && t.getShape() == type.getShape();
@@ -178,7 +184,8 @@ private:
       return canSliceRow(broadcast.getInput()) ? Kind::BroadcastRow
                                                : Kind::Leaf;
     }
-    if (isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) &&
+    if (isa_and_present<arith::ArithDialect, math::MathDialect>(
+            op->getDialect()) &&
         op->hasTrait<OpTrait::Elementwise>() && op->getNumResults() == 1 &&
         op->getNumRegions() == 0)
       return Kind::Elementwise;
@@ -200,22 +207,18 @@ private:
     return true;
   }
 
+  /// A row broadcast over the rows can be had a chunk at a time.
   bool canSliceRow(Value row) const {
     return isReloadable(row) || canSlice(row);
   }
 
   /// A row loaded in the store's block from a tensor no store of the kernel
-  /// writes: loading it later, a chunk at a time, reads the same values.
+  /// writes: loading it later, a chunk at a time, reads the same values (a
+  /// tensor a kernel writes must not overlap its other tensors).
   bool isReloadable(Value row) const {
     auto load = row.getDefiningOp<LoadOp>();
-    if (!load || load->getBlock() != store->getBlock())
-      return false;
-    auto kernel = store->getParentOfType<KernelOp>();
-    WalkResult written = kernel.walk([&](StoreOp s) {
-      return s.getDesc() == load.getDesc() ? WalkResult::interrupt()
-                                           : WalkResult::advance();
-    });
-    return !written.wasInterrupted();
+    return load && load->getBlock() == store->getBlock() &&
+           !writtenDescs.contains(load.getDesc());
   }
 
   /// `t` with `columns` columns.
@@ -238,6 +241,7 @@ private:
         arith::IntegerOverflowFlags::nsw);
   }
 
+  /// Columns [start, start + columns) of `v`, in registers it holds.
   static Value slice(OpBuilder &b, Location loc, Value v, int64_t start,
                      RankedTensorType type) {
     SmallVector<int64_t> offsets(type.getRank(), 0);
@@ -319,8 +323,9 @@ private:
   StoreOp store;
   RankedTensorType type;
   int64_t columns;
-  /// False where a value has users that are not chunked (see build).
-  std::function<bool(Value)> usersChunked;
+  const llvm::SmallPtrSetImpl<Value> &writtenDescs;
+  /// The ops the previous classification chunked; none before the first.
+  std::optional<llvm::SmallPtrSet<Operation *, 16>> chunked;
   llvm::DenseMap<Value, Kind> kinds;
   llvm::SetVector<Operation *> replaced;
   /// Rows loaded again per chunk (isReloadable), in the order found, and
@@ -369,9 +374,13 @@ public:
       return signalPassFailure();
     }
     SmallVector<StoreOp> stores;
-    getOperation().walk([&](StoreOp store) { stores.push_back(store); });
+    llvm::SmallPtrSet<Value, 8> writtenDescs;
+    getOperation().walk([&](StoreOp store) {
+      stores.push_back(store);
+      writtenDescs.insert(store.getDesc());
+    });
     for (StoreOp store : stores) {
-      EpiloguePlan plan(store, columns);
+      EpiloguePlan plan(store, columns, writtenDescs);
       if (!plan.build())
         continue;
       plan.emit();

@@ -70,8 +70,10 @@ LogicalResult collect(KernelOp kernel, ExtentClasses &classes) {
       return op->emitOpError()
              << "is already partitioned; retile the tile program first";
     if (isa<LoadOp, StoreOp>(op)) {
-      Value desc = op->getOperand(isa<LoadOp>(op) ? 0 : 1);
-      Value tile = isa<LoadOp>(op) ? op->getResult(0) : op->getOperand(0);
+      auto load = dyn_cast<LoadOp>(op);
+      auto store = dyn_cast<StoreOp>(op);
+      Value desc = load ? load.getDesc() : store.getDesc();
+      Value tile = load ? load.getResult() : store.getValue();
       // A part of a block has no extent retiling could scale with it.
       if (cast<RankedTensorType>(tile.getType()).getShape() !=
           cast<DescType>(desc.getType()).getBlockShape())

@@ -222,6 +222,8 @@ LogicalResult TileWarpSpecializePass::specialize(KernelOp kernel) {
   for (auto &[block, group] : *groups) {
     Value ref = refs[block];
     LoadOp first = group.loads.front();
+    // The consumer's loads are erased below, the first among them.
+    Location loc = first.getLoc();
 
     // Producer: publish the group's tiles after its last load.
     SmallVector<Value> tiles;
@@ -233,7 +235,7 @@ LogicalResult TileWarpSpecializePass::specialize(KernelOp kernel) {
         lastLoad = clone;
     }
     b.setInsertionPointAfter(lastLoad);
-    aref::PutOp::create(b, first.getLoc(), ref, tiles);
+    aref::PutOp::create(b, loc, ref, tiles);
 
     // Consumer: take the tiles where they were loaded, give the slot back
     // after their last use.
@@ -241,14 +243,14 @@ LogicalResult TileWarpSpecializePass::specialize(KernelOp kernel) {
     SmallVector<Type> types;
     for (LoadOp load : group.loads)
       types.push_back(load.getType());
-    auto get = aref::GetOp::create(b, first.getLoc(), types, ref);
+    auto get = aref::GetOp::create(b, loc, types, ref);
     for (auto [load, value] : llvm::zip(group.loads, get.getValues())) {
       load.getResult().replaceAllUsesWith(value);
       load.erase();
     }
     Operation *lastUse = findLastUser(get->getBlock(), get.getValues());
     b.setInsertionPointAfter(lastUse ? lastUse : get.getOperation());
-    aref::ConsumedOp::create(b, first.getLoc(), ref);
+    aref::ConsumedOp::create(b, loc, ref);
   }
 
   if (failed(pruneProducer(ws.getRoles()[0])) ||

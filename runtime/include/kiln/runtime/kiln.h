@@ -96,7 +96,9 @@ typedef struct kiln_param_desc {
   bool tma;                       /* the kernel takes a CUtensorMap for it */
   int32_t tma_box[KILN_MAX_RANK]; /* tma: box, dimension 0 first */
   int32_t swizzle;                /* tma: 0, 32, 64 or 128 bytes */
-  bool written; /* the kernel stores to it, so its elements must not overlap */
+  /* The kernel stores to it: its elements must not overlap (checked), nor
+     share memory with the kernel's other tensors (not checked). */
+  bool written;
 } kiln_param_desc;
 
 /// How one grid dimension follows from the arguments: metadata "grid" entry.

@@ -51,7 +51,8 @@ int64_t getLayoutCoverage(DistributedLayoutAttr layout, int64_t dim);
 /// `inputShape` in `layout`, the elements of its part of the slice of
 /// `sliceShape` at `offsets` (tile.extract_slice, the slice in the same
 /// layout): for each register of the slice, the input's register. None when
-/// a thread would need an element that another thread holds.
+/// a thread would need an element that another thread holds, or when the
+/// layout cannot hold a tile of either shape.
 std::optional<llvm::SmallVector<int64_t>> getSliceRegisters(
     DistributedLayoutAttr layout, llvm::ArrayRef<int64_t> inputShape,
     llvm::ArrayRef<int64_t> sliceShape, llvm::ArrayRef<int64_t> offsets);

@@ -17,7 +17,9 @@ include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/IR/OpAsmInterface.td"
 
-def Tile_Tensor : RankedTensorOf<[AnyType]>;
+// Tiles have static shapes: each thread's share of one is fixed when the
+// kernel is compiled.
+def Tile_Tensor : StaticShapeTensorOf<[AnyType]>;
 defvar Tile_Coord = I32;
 
 //===----------------------------------------------------------------------===//
@@ -356,7 +358,7 @@ def Tile_IotaOp : Tile_Op<"iota", [Pure]> {
     %i = tile.iota : tensor<128xi32>
     ```
   }];
-  let results = (outs RankedTensorOf<[AnySignlessInteger]>:$result);
+  let results = (outs StaticShapeTensorOf<[AnySignlessInteger]>:$result);
   let assemblyFormat = "attr-dict `:` type($result)";
   let hasVerifier = 1;
 }
