@@ -267,3 +267,28 @@ tile.kernel @rows96(%x: !tile.desc<128x64xf32>, %y: !tile.desc<128x64xf32>, %i: 
   tile.store %s, %y[%i, %i] : tensor<96x64xf32, #MMA>, !tile.desc<128x64xf32>
   tile.return
 }
+
+// -----
+
+#ROW = #tile.slice<dim = 0, parent = #tile.mma<warpgroups = 1>>
+
+// A row of an accumulator's columns: a thread holds two columns of each
+// group of 8, registers 2 j and 2 j + 1; columns [32, 64) are groups 4 to
+// 7, registers 8 to 15.
+// CHECK-LABEL: llvm.func @row_chunk
+// CHECK: %[[T:.*]] = vector.from_elements {{.*}} : vector<32xf32>
+// CHECK: %[[R8:.*]] = vector.extract %[[T]][8] : f32 from vector<32xf32>
+// CHECK: %[[R9:.*]] = vector.extract %[[T]][9] : f32 from vector<32xf32>
+// CHECK: %[[R10:.*]] = vector.extract %[[T]][10] : f32 from vector<32xf32>
+// CHECK: %[[R11:.*]] = vector.extract %[[T]][11] : f32 from vector<32xf32>
+// CHECK: %[[R12:.*]] = vector.extract %[[T]][12] : f32 from vector<32xf32>
+// CHECK: %[[R13:.*]] = vector.extract %[[T]][13] : f32 from vector<32xf32>
+// CHECK: %[[R14:.*]] = vector.extract %[[T]][14] : f32 from vector<32xf32>
+// CHECK: %[[R15:.*]] = vector.extract %[[T]][15] : f32 from vector<32xf32>
+// CHECK: vector.from_elements %[[R8]], %[[R9]], %[[R10]], %[[R11]], %[[R12]], %[[R13]], %[[R14]], %[[R15]] : vector<8xf32>
+tile.kernel @row_chunk(%x: !tile.desc<128xf32>, %y: !tile.desc<128xf32>, %i: i32) {
+  %t = tile.load %x[%i] : !tile.desc<128xf32> -> tensor<128xf32, #ROW>
+  %s = tile.extract_slice %t [32] : tensor<128xf32, #ROW> -> tensor<32xf32, #ROW>
+  tile.store %s, %y[%i] : tensor<32xf32, #ROW>, !tile.desc<128xf32>
+  tile.return
+}

@@ -193,3 +193,34 @@ func.func @outside_kernel(%acc: tensor<64x128xf32, #MMA>, %bias: !tile.desc<128x
   tile.store %x, %c[%m, %m] : tensor<64x128xf32, #MMA>, !tile.desc<64x128xf32>
   return
 }
+
+// -----
+
+// Settling which values are computed whole takes three rounds: %c is also
+// stored whole, so it is; then %a, which %c uses, must be too. Only %r is
+// computed per chunk, from slices of both; nothing is computed twice.
+// CHECK-LABEL: tile.kernel @settle
+// CHECK: %[[A:.*]] = arith.negf %{{.*}} : tensor<64x128xf32
+// CHECK: %[[C:.*]] = arith.addf %[[A]], %[[A]] : tensor<64x128xf32
+// CHECK: %[[C0:.*]] = extract_slice %[[C]] [0, 0]
+// CHECK: %[[A0:.*]] = extract_slice %[[A]] [0, 0]
+// CHECK: arith.mulf %[[C0]], %[[A0]] : tensor<64x32xf32
+// CHECK-COUNT-3: arith.mulf %{{.*}} : tensor<64x32xf32
+// CHECK: store %[[C]], %{{.*}} : tensor<64x128xf32
+// CHECK-NOT: arith.negf
+// CHECK-NOT: arith.addf
+// CHECK: return
+tile.kernel @settle(%a_: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
+                    %c_: !tile.desc<64x128xf32>, %d: !tile.desc<64x128xf32>,
+                    %m: i32) {
+  %at = tile.load %a_[%m, %m] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xbf16>, tensor<128x64xbf16> -> tensor<64x128xf32>
+  %a = arith.negf %acc : tensor<64x128xf32>
+  %c = arith.addf %a, %a : tensor<64x128xf32>
+  %r = arith.mulf %c, %a : tensor<64x128xf32>
+  tile.store %r, %c_[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.store %c, %d[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.return
+}
