@@ -242,11 +242,25 @@ def cmd_gemm(args):
         want = matmul_f32_in_order(round_to(a, args.dtype),
                                    round_to(b, args.dtype))
         bias = rng.standard_normal(n).astype(F32)
+        extra = [bias]
         if args.epilogue == "bias-silu":
             # f32 steps as the program writes them: x = acc + bias,
             # x / (1 + exp(-x)).
             x = (want + bias[None, :]).astype(F32)
             want = (x / (F32(1) + np.exp(-x).astype(F32))).astype(F32)
+        elif args.epilogue == "scale-bias-gelu":
+            # x = acc * scale + bias (bias in f16), then GELU's tanh
+            # approximation as x / (1 + exp(-2 t)), f32 step by step as
+            # Inputs/gemm-gelu.mlir writes it.
+            scale = rng.uniform(0.5, 2, m).astype(F32)
+            bias = round_to(bias, "f16").astype(F32)
+            extra = [scale, bias]
+            x = (want * scale[:, None] + bias[None, :]).astype(F32)
+            x3 = ((x * x).astype(F32) * x).astype(F32)
+            t = (x + (x3 * F32(0.044715)).astype(F32)).astype(F32)
+            with np.errstate(over="ignore"):  # to inf, as in f32 on the GPU
+                e = np.exp((t * F32(-1.5957691216)).astype(F32)).astype(F32)
+            want = (x / (e + F32(1)).astype(F32)).astype(F32)
         if args.out_dtype != "f32":
             want = round_to(want, args.out_dtype)
         b_arg = b if args.layout == "nn" else np.ascontiguousarray(b.T)
@@ -254,7 +268,7 @@ def cmd_gemm(args):
         for kernel in args.kernel:
             program, _, name = kernel.rpartition("@")
             outs = [np.full((m, n), np.nan, F32) for _ in args.extra_outputs]
-            inputs = [a, b_arg] + ([bias] if args.epilogue else [])
+            inputs = [a, b_arg] + (extra if args.epilogue else [])
             first = len(inputs)
             got = run(program or args.program, name,
                       inputs + [np.full((m, n), np.nan, F32)] + outs,
@@ -924,9 +938,12 @@ def main():
     p.add_argument("--dtype", choices=["f16", "bf16", "f8E4M3FN"], required=True)
     p.add_argument("--out-dtype", choices=["f32", "f16", "bf16"],
                    default="f32", help="element type of C")
-    p.add_argument("--epilogue", choices=["bias-silu"], default=None,
-                   help="the kernel takes an f32 bias of N and returns "
-                        "silu(A·B + bias)")
+    p.add_argument("--epilogue", choices=["bias-silu", "scale-bias-gelu"],
+                   default=None,
+                   help="bias-silu: the kernel takes an f32 bias of N and "
+                        "returns silu(A·B + bias); scale-bias-gelu: an f32 "
+                        "scale of M and an f16 bias of N, and returns "
+                        "gelu(scale * A·B + bias)")
     p.add_argument("--extra-outputs", type=int, default=0,
                    help="C outputs after the first, each a copy of A·B")
     p.add_argument("shapes", nargs="+")

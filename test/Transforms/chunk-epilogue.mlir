@@ -224,3 +224,30 @@ tile.kernel @settle(%a_: !tile.desc<64x64xbf16>, %b: !tile.desc<128x64xbf16>,
   tile.store %c, %d[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
   tile.return
 }
+
+// -----
+
+// An f16 bias widened to f32 before the broadcast: each chunk loads 32 f16
+// values and widens them; the whole row is neither loaded nor widened.
+// CHECK-LABEL: tile.kernel @widened_row
+// CHECK-NOT: tensor<128xf16
+// CHECK: %[[R0:.*]] = load %{{.*}} -> tensor<32xf16, #[[ROW:.*]]>
+// CHECK: %[[W0:.*]] = arith.extf %[[R0]] : tensor<32xf16, #[[ROW]]> to tensor<32xf32, #[[ROW]]>
+// CHECK: broadcast %[[W0]] dims [0] : tensor<32xf32, #[[ROW]]> -> tensor<64x32xf32
+// CHECK-NOT: tensor<128xf
+// CHECK: return
+tile.kernel @widened_row(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
+                         %bias: !tile.desc<128xf16>, %c: !tile.desc<64x128xf16>,
+                         %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xf16>, tensor<128x64xf16> -> tensor<64x128xf32>
+  %row = tile.load %bias[%m] : !tile.desc<128xf16> -> tensor<128xf16>
+  %wide = arith.extf %row : tensor<128xf16> to tensor<128xf32>
+  %rows = tile.broadcast %wide dims [0] : tensor<128xf32> -> tensor<64x128xf32>
+  %y = arith.addf %acc, %rows : tensor<64x128xf32>
+  %out = arith.truncf %y : tensor<64x128xf32> to tensor<64x128xf16>
+  tile.store %out, %c[%m, %m] : tensor<64x128xf16>, !tile.desc<64x128xf16>
+  tile.return
+}

@@ -40,7 +40,8 @@ using namespace kiln::tile;
 
 namespace {
 
-/// How chunk c of a value of the stored tile's shape is made.
+/// How chunk c of a value is made: of a tile of the stored shape, or of a
+/// row (one value per column) that is broadcast into one.
 enum class Kind {
   /// Computed elsewhere: chunk c is its slice.
   Leaf,
@@ -48,9 +49,10 @@ enum class Kind {
   Elementwise,
   /// A splat (dense splat constant or tile.splat): the splat of a chunk.
   Splat,
-  /// A row vector broadcast over the rows: the broadcast of the row's
-  /// chunk; the row is loaded per chunk where it comes from a tile.load of
-  /// a tensor the kernel only reads, sliced otherwise.
+  /// A row loaded with tile.load from a tensor the kernel only reads:
+  /// loaded again a chunk at a time (see isReloadable).
+  RowLoad,
+  /// A row broadcast over the rows: the broadcast of the row's chunk.
   BroadcastRow,
   /// A column vector broadcast over the columns: the same vector broadcast
   /// over the chunk's columns.
@@ -132,9 +134,17 @@ private:
            });
   }
 
-  bool isTileOfStoredShape(Value v) const {
+  /// A tile of the stored shape, or a row of its columns in the layout
+  /// that broadcasts into it.
+  bool isChunkable(Value v) const {
     auto t = dyn_cast<RankedTensorType>(v.getType());
-    return t && t.getShape() == type.getShape();
+    if (!t)
+      return false;
+    if (t.getShape() == type.getShape())
+      return true;
+    auto slice = dyn_cast_or_null<SliceLayoutAttr>(t.getEncoding());
+    return t.getRank() == 1 && t.getDimSize(0) == type.getDimSize(1) && slice &&
+           slice.getDim() == 0 && slice.getParent() == type.getEncoding();
   }
 
   /// True where chunks of `v` can be made.
@@ -142,20 +152,21 @@ private:
     if (kinds.count(v))
       return true;
     Kind kind = classifyDef(v);
-    if (kind != Kind::Leaf && kind != Kind::Splat && !usersChunked(v))
+    // Splats and row loads are cheap to make again; other values used
+    // elsewhere are computed whole (see build).
+    if (kind != Kind::Leaf && kind != Kind::Splat && kind != Kind::RowLoad &&
+        !usersChunked(v))
       kind = Kind::Leaf;
     if (kind == Kind::Leaf && !canSlice(v))
       return false;
-    if (kind == Kind::Elementwise)
+    if (kind == Kind::Elementwise || kind == Kind::BroadcastRow)
       for (Value operand : v.getDefiningOp()->getOperands())
-        if (isTileOfStoredShape(operand) && !classify(operand))
+        if (isChunkable(operand) && !classify(operand))
           return false;
     if (kind != Kind::Leaf)
       replaced.insert(v.getDefiningOp());
-    if (kind == Kind::BroadcastRow)
-      if (Value row = v.getDefiningOp<BroadcastOp>().getInput();
-          isReloadable(row) && !llvm::is_contained(reloadedRows, row))
-        reloadedRows.push_back(row);
+    if (kind == Kind::RowLoad)
+      reloadedRows.push_back(v);
     kinds[v] = kind;
     return true;
   }
@@ -181,9 +192,11 @@ private:
       int64_t dim = broadcast.getDims()[0];
       if (dim == 1)
         return Kind::BroadcastColumn;
-      return canSliceRow(broadcast.getInput()) ? Kind::BroadcastRow
+      return isChunkable(broadcast.getInput()) ? Kind::BroadcastRow
                                                : Kind::Leaf;
     }
+    if (isReloadable(v))
+      return Kind::RowLoad;
     if (isa_and_present<arith::ArithDialect, math::MathDialect>(
             op->getDialect()) &&
         op->hasTrait<OpTrait::Elementwise>() && op->getNumResults() == 1 &&
@@ -207,17 +220,13 @@ private:
     return true;
   }
 
-  /// A row broadcast over the rows can be had a chunk at a time.
-  bool canSliceRow(Value row) const {
-    return isReloadable(row) || canSlice(row);
-  }
-
   /// A row loaded in the store's block from a tensor no store of the kernel
   /// writes: loading it later, a chunk at a time, reads the same values (a
   /// tensor a kernel writes must not overlap its other tensors).
   bool isReloadable(Value row) const {
     auto load = row.getDefiningOp<LoadOp>();
-    return load && load->getBlock() == store->getBlock() &&
+    return load && load.getType().getRank() == 1 &&
+           load->getBlock() == store->getBlock() &&
            !writtenDescs.contains(load.getDesc());
   }
 
@@ -266,7 +275,7 @@ private:
 
   /// Columns [start, start + columns) of `v`, made before the store.
   Value chunkOf(OpBuilder &b, Value v, int64_t start) {
-    if (!isTileOfStoredShape(v))
+    if (!isChunkable(v))
       return v;
     if (Value done = chunks.lookup(v))
       return done;
@@ -292,17 +301,14 @@ private:
                                    broadcast.getDimsAttr());
       break;
     }
+    case Kind::RowLoad:
+      result = rowLoads.lookup({v, start});
+      break;
     case Kind::BroadcastRow: {
       auto broadcast = v.getDefiningOp<BroadcastOp>();
-      Value row = broadcast.getInput();
-      RankedTensorType rowType = chunkType(row.getType());
-      Value rowChunk;
-      if (llvm::is_contained(reloadedRows, row))
-        rowChunk = rowLoads.lookup({row, start});
-      else
-        rowChunk = slice(b, loc, row, start, rowType);
-      result =
-          BroadcastOp::create(b, loc, type, rowChunk, broadcast.getDimsAttr());
+      result = BroadcastOp::create(b, loc, type,
+                                   chunkOf(b, broadcast.getInput(), start),
+                                   broadcast.getDimsAttr());
       break;
     }
     case Kind::Elementwise: {

@@ -49,7 +49,8 @@ def TileChunkEpiloguePass : Pass<"tile-chunk-epilogue", "::mlir::ModuleOp"> {
     every thread already holds its part). Row vectors loaded with
     `tile.load` from a tensor the kernel does not store to are loaded per
     chunk, one chunk ahead (before the math and store of the chunk before,
-    to hide their latency).
+    to hide their latency), and element-wise ops on rows (widening an f16
+    bias) run per chunk too.
 
     A store of a tile that needs no computation, a tile in another layout,
     or one whose columns are not a multiple of the chunk (or not more than
