@@ -251,3 +251,31 @@ tile.kernel @widened_row(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
   tile.store %out, %c[%m, %m] : tensor<64x128xf16>, !tile.desc<64x128xf16>
   tile.return
 }
+
+// -----
+
+// One widened row broadcast into two stores: rows are cheap to make again,
+// so each store loads and widens its own chunks, and neither the row nor
+// its widening is kept whole.
+// CHECK-LABEL: tile.kernel @shared_row
+// CHECK-NOT: tensor<128xf
+// CHECK-COUNT-8: arith.extf %{{.*}} : tensor<32xf16
+// CHECK-NOT: tensor<128xf
+// CHECK: return
+tile.kernel @shared_row(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
+                        %bias: !tile.desc<128xf16>, %c: !tile.desc<64x128xf32>,
+                        %d: !tile.desc<64x128xf32>, %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xf16>, tensor<128x64xf16> -> tensor<64x128xf32>
+  %row = tile.load %bias[%m] : !tile.desc<128xf16> -> tensor<128xf16>
+  %w = arith.extf %row : tensor<128xf16> to tensor<128xf32>
+  %rows = tile.broadcast %w dims [0] : tensor<128xf32> -> tensor<64x128xf32>
+  %rows2 = tile.broadcast %w dims [0] : tensor<128xf32> -> tensor<64x128xf32>
+  %y = arith.addf %acc, %rows : tensor<64x128xf32>
+  %y2 = arith.mulf %acc, %rows2 : tensor<64x128xf32>
+  tile.store %y, %c[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.store %y2, %d[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.return
+}

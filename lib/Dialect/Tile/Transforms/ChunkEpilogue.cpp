@@ -152,10 +152,10 @@ private:
     if (kinds.count(v))
       return true;
     Kind kind = classifyDef(v);
-    // Splats and row loads are cheap to make again; other values used
-    // elsewhere are computed whole (see build).
-    if (kind != Kind::Leaf && kind != Kind::Splat && kind != Kind::RowLoad &&
-        !usersChunked(v))
+    // Splats and rows (a few values per thread and chunk) are cheap to make
+    // again; other values used elsewhere are computed whole (see build).
+    bool isRow = cast<RankedTensorType>(v.getType()).getRank() == 1;
+    if (kind != Kind::Leaf && kind != Kind::Splat && !isRow && !usersChunked(v))
       kind = Kind::Leaf;
     if (kind == Kind::Leaf && !canSlice(v))
       return false;
@@ -342,24 +342,19 @@ private:
   llvm::DenseMap<Value, Value> chunks;
 };
 
-/// Erases `ops` (and the row loads they used) that nothing uses any more,
-/// users before the values they use.
+/// Erases those of `ops` that nothing uses any more, users before the
+/// values they use.
 void eraseUnused(ArrayRef<Operation *> ops) {
-  // Erased entries become null; the list only grows (by loads) meanwhile.
+  // Erased entries become null.
   SmallVector<Operation *> pending(ops);
   bool erased = true;
   while (erased) {
     erased = false;
-    for (size_t i = 0; i < pending.size(); ++i) {
-      Operation *op = pending[i];
+    for (Operation *&op : pending) {
       if (!op || !op->use_empty())
         continue;
-      for (Value operand : op->getOperands())
-        if (auto load = operand.getDefiningOp<LoadOp>();
-            load && !llvm::is_contained(pending, load.getOperation()))
-          pending.push_back(load);
-      pending[i] = nullptr;
       op->erase();
+      op = nullptr;
       erased = true;
     }
   }
