@@ -279,3 +279,51 @@ tile.kernel @shared_row(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
   tile.store %y2, %d[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
   tile.return
 }
+
+// -----
+
+// A widened row also stored whole after the tile: it stays live whole
+// through the epilogue anyway, so the chunks slice it rather than load and
+// widen it again. Stored whole before the tile, it is dead by the epilogue,
+// and the chunks load and widen their own.
+// CHECK-LABEL: tile.kernel @row_stored_after
+// CHECK: %[[W:.*]] = arith.extf %{{.*}} : tensor<128xf16, #{{.*}}> to tensor<128xf32
+// CHECK-NOT: = load
+// CHECK: extract_slice %[[W]] [0]
+// CHECK: extract_slice %[[W]] [96]
+// CHECK: store %[[W]], %{{.*}} : tensor<128xf32
+// CHECK-LABEL: tile.kernel @row_stored_before
+// CHECK: %[[W:.*]] = arith.extf %{{.*}} : tensor<128xf16, #{{.*}}> to tensor<128xf32
+// CHECK: store %[[W]], %{{.*}} : tensor<128xf32
+// CHECK-NOT: extract_slice %[[W]]
+// CHECK-COUNT-4: arith.extf %{{.*}} : tensor<32xf16
+tile.kernel @row_stored_after(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
+                              %bias: !tile.desc<128xf16>, %c: !tile.desc<64x128xf32>,
+                              %o: !tile.desc<128xf32>, %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xf16>, tensor<128x64xf16> -> tensor<64x128xf32>
+  %row = tile.load %bias[%m] : !tile.desc<128xf16> -> tensor<128xf16>
+  %w = arith.extf %row : tensor<128xf16> to tensor<128xf32>
+  %rows = tile.broadcast %w dims [0] : tensor<128xf32> -> tensor<64x128xf32>
+  %y = arith.addf %acc, %rows : tensor<64x128xf32>
+  tile.store %y, %c[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.store %w, %o[%m] : tensor<128xf32>, !tile.desc<128xf32>
+  tile.return
+}
+tile.kernel @row_stored_before(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf16>,
+                               %bias: !tile.desc<128xf16>, %c: !tile.desc<64x128xf32>,
+                               %o: !tile.desc<128xf32>, %m: i32) {
+  %at = tile.load %a[%m, %m] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %z = arith.constant dense<0.0> : tensor<64x128xf32>
+  %acc = tile.dot %at, %bt, %z transpose_b : tensor<64x64xf16>, tensor<128x64xf16> -> tensor<64x128xf32>
+  %row = tile.load %bias[%m] : !tile.desc<128xf16> -> tensor<128xf16>
+  %w = arith.extf %row : tensor<128xf16> to tensor<128xf32>
+  tile.store %w, %o[%m] : tensor<128xf32>, !tile.desc<128xf32>
+  %rows = tile.broadcast %w dims [0] : tensor<128xf32> -> tensor<64x128xf32>
+  %y = arith.addf %acc, %rows : tensor<64x128xf32>
+  tile.store %y, %c[%m, %m] : tensor<64x128xf32>, !tile.desc<64x128xf32>
+  tile.return
+}

@@ -134,6 +134,26 @@ private:
            });
   }
 
+  /// True where `row` has a user after the store that no epilogue chunks
+  /// (none where the last classification chunked all of them). Rows
+  /// broadcast into tiles and element-wise ops on rows count as chunked:
+  /// their own epilogue makes them again.
+  bool usedWholeAfter(Value row) {
+    if (!chunked)
+      return false;
+    for (Operation *user : row.getUsers()) {
+      if (user == store.getOperation() || chunked->contains(user) ||
+          isa<BroadcastOp>(user) ||
+          (user->hasTrait<OpTrait::Elementwise>() &&
+           user->getNumResults() == 1 && isChunkable(user->getResult(0))))
+        continue;
+      Operation *at = store->getBlock()->findAncestorOpInBlock(*user);
+      if (!at || store->isBeforeInBlock(at))
+        return true;
+    }
+    return false;
+  }
+
   /// A tile of the stored shape, or a row of its columns in the layout
   /// that broadcasts into it.
   bool isChunkable(Value v) const {
@@ -153,9 +173,11 @@ private:
       return true;
     Kind kind = classifyDef(v);
     // Splats and rows (a few values per thread and chunk) are cheap to make
-    // again; other values used elsewhere are computed whole (see build).
+    // again; other values used elsewhere are computed whole (see build), as
+    // are rows that stay live whole through the epilogue anyway.
     bool isRow = cast<RankedTensorType>(v.getType()).getRank() == 1;
-    if (kind != Kind::Leaf && kind != Kind::Splat && !isRow && !usersChunked(v))
+    if (kind != Kind::Leaf && kind != Kind::Splat &&
+        (isRow ? usedWholeAfter(v) : !usersChunked(v)))
       kind = Kind::Leaf;
     if (kind == Kind::Leaf && !canSlice(v))
       return false;
