@@ -16,10 +16,12 @@ rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/kernels"
 build/bin/kilnc test/gpu/gemm-variants.mlir -o "$stage/kernels"
 build/bin/kilnc examples/gemm-epilogue.mlir -o "$stage/kernels"
-# The fused epilogue persistent and ping-pong: chunked by
+build/bin/kilnc test/Interpreter/Inputs/gemm-gelu.mlir -o "$stage/kernels"
+# The fused epilogues persistent and ping-pong: chunked by
 # tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
-build/bin/kilnc examples/gemm-epilogue.mlir --variants=128x256p,64x256pp \
-  -o "$stage/epilogue-variants"
+for program in examples/gemm-epilogue.mlir test/Interpreter/Inputs/gemm-gelu.mlir; do
+  build/bin/kilnc "$program" --variants=128x256p,64x256pp -o "$stage/epilogue-variants"
+done
 # Tile-shape and persistence variants of the same programs: the benchmark
 # times each, and reports the best per shape and the one a --variants
 # launcher would choose among them (kiln_kernel_choose).

@@ -17,7 +17,10 @@
 // A is M x K row-major; B is N x K (--layout nt) or K x N (--layout nn)
 // row-major; C is M x N row-major. Element types come from the metadata.
 // With --epilogue bias-silu the kernel takes a bias (N, f32) before C and
-// computes C = silu(A B + bias).
+// computes C = silu(A B + bias); with --epilogue scale-bias-gelu it takes a
+// scale (M, f32) and a bias (N, f16) before C and computes
+// C = gelu(scale * A B + bias), GELU's tanh approximation
+// (test/Interpreter/Inputs/gemm-gelu.mlir).
 //
 // Exit status: 0 all checks passed, 1 a check failed, 2 a usage or CUDA
 // error.
@@ -68,7 +71,8 @@ struct Options {
   bool check = false;
   int benchReps = 0;
   int warmup = 5;
-  bool biasSilu = false;
+  enum class Epilogue { None, BiasSilu, ScaleBiasGelu };
+  Epilogue epilogue = Epilogue::None;
   std::vector<std::string> shapes;
 };
 
@@ -244,7 +248,9 @@ bool loadGemm(const Options &o, const std::string &path, Gemm &g) {
     return false;
   }
   const kiln_kernel_desc &d = g.meta.desc();
-  size_t outParam = o.biasSilu ? 3 : 2;
+  size_t outParam = o.epilogue == Options::Epilogue::BiasSilu        ? 3
+                    : o.epilogue == Options::Epilogue::ScaleBiasGelu ? 4
+                                                                     : 2;
   if (d.num_params != outParam + 1 ||
       !dtypeFrom(kiln_dtype_name(d.params[0].dtype), g.in) ||
       !dtypeFrom(kiln_dtype_name(d.params[outParam].dtype), g.out)) {
@@ -256,12 +262,14 @@ bool loadGemm(const Options &o, const std::string &path, Gemm &g) {
 }
 
 struct Buffers {
-  void *a = nullptr, *b = nullptr, *c = nullptr, *bias = nullptr;
+  void *a = nullptr, *b = nullptr, *c = nullptr, *bias = nullptr,
+       *scale = nullptr;
   ~Buffers() {
     cudaFree(a);
     cudaFree(b);
     cudaFree(c);
     cudaFree(bias);
+    cudaFree(scale);
   }
 };
 
@@ -273,9 +281,15 @@ std::vector<kiln_arg> gemmArgs(const Options &o, const Gemm &g,
   args.push_back(kiln::arg(
       o.nt ? kiln::Tensor::rowMajor(buf.b, g.in.id, {s.n, s.k})
            : kiln::Tensor::rowMajor(buf.b, g.in.id, {s.k, s.n})));
-  if (o.biasSilu)
+  if (o.epilogue == Options::Epilogue::BiasSilu)
     args.push_back(
         kiln::arg(kiln::Tensor::rowMajor(buf.bias, KILN_DTYPE_F32, {s.n})));
+  if (o.epilogue == Options::Epilogue::ScaleBiasGelu) {
+    args.push_back(
+        kiln::arg(kiln::Tensor::rowMajor(buf.scale, KILN_DTYPE_F32, {s.m})));
+    args.push_back(
+        kiln::arg(kiln::Tensor::rowMajor(buf.bias, KILN_DTYPE_F16, {s.n})));
+  }
   args.push_back(kiln::arg(
       kiln::Tensor::rowMajor(buf.c, g.out.id, {s.m, s.n})));
   return args;
@@ -312,10 +326,13 @@ void cublasGemm(cublasHandle_t h, const Options &o, Shape s, const void *a,
 /// A shape's inputs, made once and shared by every kernel and cuBLAS.
 struct Inputs {
   Buffers buf;
-  std::vector<float> a32, b32, bias;
+  /// The bias as the kernel reads it (f32, or f16 values for
+  /// scale-bias-gelu), and the scale.
+  std::vector<float> a32, b32, bias, scale;
 };
 
-void makeInputs(const DType &in, Shape s, Random &rng, Inputs &x) {
+void makeInputs(const Options &o, const DType &in, Shape s, Random &rng,
+                Inputs &x) {
   size_t na = s.m * s.k, nb = s.n * s.k;
   std::vector<char> ha(na * in.bytes), hb(nb * in.bytes);
   x.a32.resize(na);
@@ -331,13 +348,32 @@ void makeInputs(const DType &in, Shape s, Random &rng, Inputs &x) {
   }
   for (float &v : x.bias)
     v = rng.next();
+  // scale-bias-gelu: scales in [0.5, 1.5), and the bias in f16.
+  bool gelu = o.epilogue == Options::Epilogue::ScaleBiasGelu;
+  std::vector<uint16_t> bias16(s.n);
+  if (gelu) {
+    x.scale.resize(s.m);
+    for (float &v : x.scale)
+      v = 1.0f + 0.5f * rng.next();
+    for (int64_t j = 0; j < s.n; ++j) {
+      bias16[j] = toF16(x.bias[j]);
+      x.bias[j] = fromF16(bias16[j]);
+    }
+    CHECK_CUDA(cudaMalloc(&x.buf.scale, s.m * 4));
+    CHECK_CUDA(cudaMemcpy(x.buf.scale, x.scale.data(), s.m * 4,
+                          cudaMemcpyHostToDevice));
+  }
   CHECK_CUDA(cudaMalloc(&x.buf.a, ha.size()));
   CHECK_CUDA(cudaMalloc(&x.buf.b, hb.size()));
   CHECK_CUDA(cudaMalloc(&x.buf.bias, s.n * 4));
   CHECK_CUDA(cudaMemcpy(x.buf.a, ha.data(), ha.size(), cudaMemcpyHostToDevice));
   CHECK_CUDA(cudaMemcpy(x.buf.b, hb.data(), hb.size(), cudaMemcpyHostToDevice));
-  CHECK_CUDA(cudaMemcpy(x.buf.bias, x.bias.data(), s.n * 4,
-                        cudaMemcpyHostToDevice));
+  if (gelu)
+    CHECK_CUDA(
+        cudaMemcpy(x.buf.bias, bias16.data(), s.n * 2, cudaMemcpyHostToDevice));
+  else
+    CHECK_CUDA(
+        cudaMemcpy(x.buf.bias, x.bias.data(), s.n * 4, cudaMemcpyHostToDevice));
 }
 
 /// C in f32 through cuBLAS without TF32, from the same (rounded) inputs;
@@ -362,11 +398,18 @@ std::vector<float> reference(const Options &o, cublasHandle_t h, Shape s,
   cudaFree(a32);
   cudaFree(b32);
   cudaFree(c32);
-  if (o.biasSilu)
+  if (o.epilogue == Options::Epilogue::BiasSilu)
     for (int64_t i = 0; i < s.m; ++i)
       for (int64_t j = 0; j < s.n; ++j) {
         double v = double(ref[i * s.n + j]) + x.bias[j];
         ref[i * s.n + j] = float(v / (1.0 + std::exp(-v)));
+      }
+  if (o.epilogue == Options::Epilogue::ScaleBiasGelu)
+    for (int64_t i = 0; i < s.m; ++i)
+      for (int64_t j = 0; j < s.n; ++j) {
+        double v = double(ref[i * s.n + j]) * x.scale[i] + x.bias[j];
+        double t = v + 0.044715 * v * v * v;
+        ref[i * s.n + j] = float(v / (1.0 + std::exp(-1.5957691216 * t)));
       }
   return ref;
 }
@@ -395,7 +438,8 @@ bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
   for (float r : ref)
     sumSq += double(r) * r;
   double rms = nc ? std::sqrt(sumSq / nc) : 0;
-  double rtol = 2 * g.out.epsilon() + (o.biasSilu ? 1e-5 : 0);
+  double rtol =
+      2 * g.out.epsilon() + (o.epilogue != Options::Epilogue::None ? 1e-5 : 0);
   double atol = (4e-6 * std::sqrt(double(s.k)) + 1e-6) * std::max(rms, 1.0);
   size_t bad = 0, firstBad = 0;
   double maxErr = 0, errSq = 0;
@@ -512,7 +556,9 @@ int usage() {
   std::fprintf(stderr,
                "usage: gemm-check --kernel DIR/NAME [--kernel DIR/NAME...]\n"
                "                  --layout nt|nn [--check] [--bench REPS]\n"
-               "                  [--warmup N] [--epilogue bias-silu] MxNxK...\n"
+               "                  [--warmup N]\n"
+               "                  [--epilogue bias-silu|scale-bias-gelu] "
+               "MxNxK...\n"
                "All kernels take the same input type and B layout.\n");
   return 2;
 }
@@ -536,9 +582,15 @@ int main(int argc, char **argv) {
       o.benchReps = std::atoi(next().c_str());
     else if (a == "--warmup")
       o.warmup = std::atoi(next().c_str());
-    else if (a == "--epilogue")
-      o.biasSilu = next() == "bias-silu";
-    else if (!a.empty() && a[0] != '-')
+    else if (a == "--epilogue") {
+      std::string e = next();
+      if (e == "bias-silu")
+        o.epilogue = Options::Epilogue::BiasSilu;
+      else if (e == "scale-bias-gelu")
+        o.epilogue = Options::Epilogue::ScaleBiasGelu;
+      else
+        return usage();
+    } else if (!a.empty() && a[0] != '-')
       o.shapes.push_back(a);
     else
       return usage();
@@ -568,7 +620,7 @@ int main(int argc, char **argv) {
       return 2;
     }
     Inputs x;
-    makeInputs(gemms[0].in, s, rng, x);
+    makeInputs(o, gemms[0].in, s, rng, x);
     if (o.check) {
       std::vector<float> ref = reference(o, handle, s, x);
       for (const Gemm &g : gemms)

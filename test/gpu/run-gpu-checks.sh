@@ -8,8 +8,9 @@
 #
 # 1. Correctness: every element of C against cuBLAS in f32 (pedantic), random
 #    inputs, C poisoned with NaN first; all shapes of the GEMM issue, both B
-#    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU epilogue
-#    (also persistent and ping-pong); every tile-shape and persistence
+#    layouts, bf16 and f16, narrow and f32 outputs; the bias + SiLU and the
+#    scale + f16 bias + GELU epilogues (also persistent and ping-pong,
+#    stored in column chunks); every tile-shape and persistence
 #    variant on the smaller shapes; an application linking a generated
 #    launcher.
 # 2. compute-sanitizer memcheck, racecheck and synccheck on two small shapes.
@@ -70,13 +71,17 @@ for layout in nt nn; do
   step "check variants bf16 $layout on 2048x2048x2048" 90 "$bin" --layout $layout --check \
     "${vk[@]}" 2048x2048x2048 || status=1
 done
-ek=()
-for v in "$here"/epilogue-variants/gemm_bias_silu.*.cubin; do
-  [ -e "$v" ] && ek+=(--kernel "${v%.cubin}")
+# The fused epilogues, plain and the staged variants.
+for epilogue in bias-silu:gemm_bias_silu scale-bias-gelu:gemm_scale_bias_gelu; do
+  name=${epilogue#*:}
+  ek=()
+  for v in "$here"/epilogue-variants/"$name".*.cubin; do
+    [ -e "$v" ] && ek+=(--kernel "${v%.cubin}")
+  done
+  step "check ${epilogue%%:*} epilogue, plain and the staged variants" 120 "$bin" \
+    --layout nt --epilogue "${epilogue%%:*}" --check --kernel "$k/$name" "${ek[@]}" \
+    127x136x72 1000x1000x1000 4000x5000x320 || status=1
 done
-step "check bias + SiLU epilogue, plain and the staged variants" 120 "$bin" --layout nt \
-  --epilogue bias-silu --check --kernel "$k/gemm_bias_silu" "${ek[@]}" \
-  127x136x72 1000x1000x1000 4000x5000x320 || status=1
 # An application linked against the installed package and the launcher
 # kiln_add_kernels generated: bad launches rejected, then its GEMM checked.
 if [ -x "$here/bin/embed-app" ]; then
