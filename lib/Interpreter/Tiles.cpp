@@ -84,34 +84,39 @@ Array kiln::interp::iota(RankedTensorType type) {
   return a;
 }
 
-Array kiln::interp::broadcast(const Array &input, RankedTensorType type,
-                              ArrayRef<int64_t> dims) {
+/// The array of `type` whose element at each index is `input`'s element at
+/// the flat position `source` gives for that index.
+static Array gather(const Array &input, RankedTensorType type,
+                    function_ref<int64_t(ArrayRef<int64_t>)> source) {
   Array out = Array::zeros(type);
   SmallVector<int64_t> index(out.shape.size(), 0);
   for (Element &e : out.data) {
-    // The input element is the one at the result index without `dims`.
-    int64_t flat = 0;
-    for (size_t d = 0; d < out.shape.size(); ++d)
-      if (!llvm::is_contained(dims, static_cast<int64_t>(d)))
-        flat = flat * out.shape[d] + index[d];
-    e = input.data[flat];
+    e = input.data[source(index)];
     incrementIndex(index, out.shape);
   }
   return out;
 }
 
+Array kiln::interp::broadcast(const Array &input, RankedTensorType type,
+                              ArrayRef<int64_t> dims) {
+  // The input element is the one at the result index without `dims`.
+  return gather(input, type, [&](ArrayRef<int64_t> index) {
+    int64_t flat = 0;
+    for (size_t d = 0; d < index.size(); ++d)
+      if (!llvm::is_contained(dims, static_cast<int64_t>(d)))
+        flat = flat * type.getDimSize(d) + index[d];
+    return flat;
+  });
+}
+
 Array kiln::interp::extractSlice(const Array &input, RankedTensorType type,
                                  ArrayRef<int64_t> offsets) {
-  Array out = Array::zeros(type);
-  SmallVector<int64_t> index(out.shape.size(), 0);
-  for (Element &e : out.data) {
+  return gather(input, type, [&](ArrayRef<int64_t> index) {
     int64_t flat = 0;
-    for (size_t d = 0; d < out.shape.size(); ++d)
+    for (size_t d = 0; d < index.size(); ++d)
       flat = flat * input.shape[d] + offsets[d] + index[d];
-    e = input.data[flat];
-    incrementIndex(index, out.shape);
-  }
-  return out;
+    return flat;
+  });
 }
 
 /// Combines two elements of `type` as the reduction `kind` does.

@@ -242,13 +242,13 @@ private:
     return true;
   }
 
-  /// A row loaded in the store's block from a tensor no store of the kernel
-  /// writes: loading it later, a chunk at a time, reads the same values (a
-  /// tensor a kernel writes must not overlap its other tensors).
+  /// A row loaded (in the store's block, as classifyDef asks first) from a
+  /// tensor no store of the kernel writes: loading it later, a chunk at a
+  /// time, reads the same values (a tensor a kernel writes must not overlap
+  /// its other tensors).
   bool isReloadable(Value row) const {
     auto load = row.getDefiningOp<LoadOp>();
     return load && load.getType().getRank() == 1 &&
-           load->getBlock() == store->getBlock() &&
            !writtenDescs.contains(load.getDesc());
   }
 
