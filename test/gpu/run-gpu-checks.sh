@@ -88,6 +88,8 @@ if [ -x "$here/bin/embed-app" ]; then
   step "embed-app: launcher argument checks" 60 "$here/bin/embed-app" checks || status=1
   step "embed-app: GEMM through the generated launcher" 120 "$here/bin/embed-app" run \
     1x8x8 127x136x72 256x512x1000 1000x1000x1000 130x264x0 || status=1
+else
+  summary+=("SKIP  embed-app (not staged)")
 fi
 
 # 2. compute-sanitizer on two small shapes (the ring wraps in the first).
@@ -108,9 +110,13 @@ if [ -n "$perf" ]; then
     layout=${kernel#gemm_*_}; layout=${layout%%_*}
     vk=()
     for v in $variants; do vk+=(--kernel "$v/$kernel"); done
+    # Not through a pipe: step's status and summary line must reach this
+    # shell.
     step "bench $kernel" 150 "$bin" --layout $layout --bench 30 --warmup 5 "${vk[@]}" $perf \
-      | tee -a "$tsv.raw" || status=1
+      > "$tsv.part" || status=1
+    tee -a "$tsv.raw" < "$tsv.part"
   done
+  rm -f "$tsv.part"
   # variant kernel shape kiln cublas ratio, from
   # "bench <dir>/<kernel> <shape> kiln <t> TFLOP/s (..) cublas <t> TFLOP/s (..) ratio <r>"
   grep '^bench' "$tsv.raw" | awk '{ n = split($2, p, "/"); print p[n-1]"\t"p[n]"\t"$3"\t"$5"\t"$10"\t"$15 }' > "$tsv"

@@ -3,7 +3,8 @@
 # output lines, made-up numbers. Checks pass unless FAKE_FAIL names
 # "<layout> <shape>". Benchmarks: variant t2 runs at 600 TFLOP/s and t1 at
 # 500, except on 512x4096x4096 (t1 550, t2 400); cuBLAS at 650. The choice
-# among variants is always the first one given (t1).
+# among variants is always the first one given (t1). FAKE_BENCH_FAIL makes
+# benchmarks exit 1.
 layout=nt mode= kernels=() shapes=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -41,4 +42,6 @@ done
 if [ "$mode" = bench ] && [ ${#kernels[@]} -gt 1 ]; then
   for shape in "${shapes[@]}"; do echo "choose ${kernels[0]} $shape on 132 SMs"; done
 fi
+# FAKE_BENCH_FAIL: a benchmark that fails after printing its lines.
+[ "$mode" = bench ] && [ -n "${FAKE_BENCH_FAIL:-}" ] && status=1
 exit $status
