@@ -256,20 +256,6 @@ tile.kernel @column_chunk(%x: !tile.desc<64x128xf32>, %y: !tile.desc<64x128xf32>
 
 // -----
 
-#MMA = #tile.mma<warpgroups = 1>
-
-// 96 rows are not whole 64-row blocks of an accumulator layout: no thread
-// holds its part of them as registers of the input.
-tile.kernel @rows96(%x: !tile.desc<128x64xf32>, %y: !tile.desc<128x64xf32>, %i: i32) {
-  %t = tile.load %x[%i, %i] : !tile.desc<128x64xf32> -> tensor<128x64xf32, #MMA>
-  // expected-error @+1 {{takes a part that the threads do not each already hold in its layout; moving elements between threads is not supported}}
-  %s = tile.extract_slice %t [0, 0] : tensor<128x64xf32, #MMA> -> tensor<96x64xf32, #MMA>
-  tile.store %s, %y[%i, %i] : tensor<96x64xf32, #MMA>, !tile.desc<128x64xf32>
-  tile.return
-}
-
-// -----
-
 #ROW = #tile.slice<dim = 0, parent = #tile.mma<warpgroups = 1>>
 
 // A row of an accumulator's columns: a thread holds two columns of each

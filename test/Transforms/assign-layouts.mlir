@@ -183,7 +183,7 @@ tile.kernel @accumulator_rows(%a: !tile.desc<256x64xf16>, %b: !tile.desc<128x64x
   %bt = tile.load %b[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
   %z = arith.constant dense<0.0> : tensor<256x128xf32>
   %d = tile.dot %at, %bt, %z transpose_b : tensor<256x64xf16>, tensor<128x64xf16> -> tensor<256x128xf32>
-  // expected-error @+1 {{takes a part that other threads hold in #tile.mma<warpgroups = 2>; only parts each thread already holds (such as column chunks of an accumulator) are supported}}
+  // expected-error @+1 {{takes a part that the threads do not each already hold in #tile.mma<warpgroups = 2>; only such parts (column chunks of an accumulator, for instance) are supported}}
   %s = tile.extract_slice %d [128, 0] : tensor<256x128xf32> -> tensor<128x128xf32>
   tile.return
 }
@@ -197,7 +197,7 @@ tile.kernel @accumulator_odd(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf1
   %bt = tile.load %b[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
   %z = arith.constant dense<0.0> : tensor<64x128xf32>
   %d = tile.dot %at, %bt, %z transpose_b : tensor<64x64xf16>, tensor<128x64xf16> -> tensor<64x128xf32>
-  // expected-error @+1 {{takes a part that other threads hold}}
+  // expected-error @+1 {{takes a part that the threads do not each already hold in #tile.mma<warpgroups = 1>}}
   %s = tile.extract_slice %d [0, 4] : tensor<64x128xf32> -> tensor<64x32xf32>
   tile.return
 }
@@ -207,7 +207,7 @@ tile.kernel @accumulator_odd(%a: !tile.desc<64x64xf16>, %b: !tile.desc<128x64xf1
 // A blocked tile: a quarter of it lies with other threads.
 tile.kernel @blocked_part(%x: !tile.desc<1024xf32>, %i: i32) {
   %t = tile.load %x[%i] : !tile.desc<1024xf32> -> tensor<1024xf32>
-  // expected-error @+1 {{takes a part that other threads hold in #tile.blocked<elems = [4], threads = [32], warps = [4]>}}
+  // expected-error @+1 {{takes a part that the threads do not each already hold in #tile.blocked<elems = [4], threads = [32], warps = [4]>}}
   %s = tile.extract_slice %t [256] : tensor<1024xf32> -> tensor<256xf32>
   tile.store %s, %x[%i] : tensor<256xf32>, !tile.desc<1024xf32>
   tile.return

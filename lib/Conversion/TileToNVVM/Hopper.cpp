@@ -764,7 +764,7 @@ public:
     RankedTensorType in = op.getInput().getType();
     std::optional<SmallVector<int64_t>> registers = getSliceRegisters(
         getLayout(in), in.getShape(), op.getType().getShape(), op.getOffsets());
-    if (!registers) // Reported by checkLowerable.
+    if (!registers) // ExtractSliceOp::verify rejects these.
       return rewriter.notifyMatchFailure(op, "not a part each thread holds");
     SmallVector<Value> inRegs =
         unpackVector(rewriter, op.getLoc(), adaptor.getInput());

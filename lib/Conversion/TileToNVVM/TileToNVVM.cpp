@@ -396,17 +396,6 @@ LogicalResult checkLowerable(ModuleOp module) {
     if (isa_and_present<math::MathDialect>(op->getDialect()) &&
         !isLoweredMathOp(op) && !isNativeMathOp(op))
       return op->emitOpError() << "has no GPU lowering in Kiln yet";
-    if (auto slice = dyn_cast<ExtractSliceOp>(op)) {
-      RankedTensorType in = slice.getInput().getType();
-      auto layout = dyn_cast_or_null<DistributedLayoutAttr>(in.getEncoding());
-      if (layout && !getSliceRegisters(layout, in.getShape(),
-                                       slice.getType().getShape(),
-                                       slice.getOffsets()))
-        return op->emitOpError()
-               << "takes a part that the threads do not each already hold "
-                  "in its layout; moving elements between threads is not "
-                  "supported";
-    }
     if (auto mma = dyn_cast<MmaOp>(op))
       if (failed(checkAccumulatorFits(mma)))
         return WalkResult::interrupt();

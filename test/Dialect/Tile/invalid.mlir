@@ -711,3 +711,17 @@ tile.kernel @slice_negative(%x: f32) {
   %s = tile.extract_slice %v [-8, 0] : tensor<64x64xf32> -> tensor<64x32xf32>
   tile.return
 }
+
+// -----
+
+#MMA = #tile.mma<warpgroups = 1>
+
+// 96 rows are not whole 64-row blocks of an accumulator layout: no thread
+// holds its part of them as registers of the input.
+tile.kernel @rows96(%x: !tile.desc<128x64xf32>, %y: !tile.desc<128x64xf32>, %i: i32) {
+  %t = tile.load %x[%i, %i] : !tile.desc<128x64xf32> -> tensor<128x64xf32, #MMA>
+  // expected-error @+1 {{takes a part that the threads do not each already hold in #tile.mma<warpgroups = 1>; only such parts (column chunks of an accumulator, for instance) are supported}}
+  %s = tile.extract_slice %t [0, 0] : tensor<128x64xf32, #MMA> -> tensor<96x64xf32, #MMA>
+  tile.store %s, %y[%i, %i] : tensor<96x64xf32, #MMA>, !tile.desc<128x64xf32>
+  tile.return
+}

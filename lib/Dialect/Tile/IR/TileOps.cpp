@@ -571,6 +571,14 @@ LogicalResult ExtractSliceOp::verify() {
                            << offsets[d] << ", "
                            << offsets[d] + out.getDimSize(d)
                            << ") of an input of " << in.getDimSize(d);
+  // In registers a slice only picks the registers that hold it.
+  if (auto layout = dyn_cast_or_null<DistributedLayoutAttr>(in.getEncoding()))
+    if (!getSliceRegisters(layout, in.getShape(), out.getShape(), offsets))
+      return emitOpError()
+             << "takes a part that the threads do not each already hold in "
+             << layout
+             << "; only such parts (column chunks of an accumulator, for "
+                "instance) are supported";
   return success();
 }
 

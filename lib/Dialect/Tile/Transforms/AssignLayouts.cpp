@@ -11,8 +11,8 @@
 //   tiles to one layout;
 // - tile.broadcast ties its input to the slice of its result's layout, and
 //   tile.reduce its result to the slice of its input's layout;
-// - tile.extract_slice keeps its input's layout, and must find each thread's
-//   part of its result among the input registers the thread holds.
+// - tile.extract_slice keeps its input's layout (its verifier then asks that
+//   each thread already hold its part of the result).
 // Tiles that no anchor reaches get a blocked layout for their shape, which
 // then spreads the same way. A tile that two rules would give different
 // layouts is an error at the op that joins them.
@@ -105,9 +105,7 @@ public:
           failed(spread()))
         return failure();
     }
-    if (failed(apply()))
-      return failure();
-    return checkSlices();
+    return apply();
   }
 
 private:
@@ -264,24 +262,6 @@ private:
           constant.setValueAttr(dense.reshape(laidOut));
     }
     return success();
-  }
-
-  /// A slice stays in the registers that hold it: each thread must already
-  /// hold its part of the slice.
-  LogicalResult checkSlices() {
-    WalkResult result = region.walk([&](ExtractSliceOp slice) {
-      RankedTensorType in = slice.getInput().getType();
-      auto layout = cast<DistributedLayoutAttr>(in.getEncoding());
-      if (getSliceRegisters(layout, in.getShape(), slice.getType().getShape(),
-                            slice.getOffsets()))
-        return WalkResult::advance();
-      slice.emitOpError()
-          << "takes a part that other threads hold in " << layout
-          << "; only parts each thread already holds (such as column chunks "
-             "of an accumulator) are supported";
-      return WalkResult::interrupt();
-    });
-    return failure(result.wasInterrupted());
   }
 
   Region &region;

@@ -332,8 +332,8 @@ def Tile_ExtractSliceOp : Tile_Op<"extract_slice", [Pure]> {
 
     In registers a slice is free when every thread already holds the
     elements of the part it will hold; `tile-chunk-epilogue` creates such
-    slices (column chunks of accumulators). Other slices are rejected when
-    layouts are assigned.
+    slices (column chunks of accumulators). Once the input has a layout,
+    the verifier rejects other slices.
 
     Example:
 
