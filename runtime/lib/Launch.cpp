@@ -329,8 +329,7 @@ kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
   // tensor cores, so they count as one SM's work either way.
   int64_t sms =
       desc.persistent ? std::max<int64_t>(config.grid[0], 1) : int64_t(smCount);
-  int64_t waves = tiles / sms + (tiles % sms != 0);
-  out.work = times(waves, out.tileArea);
+  out.work = times(ceilDiv(tiles, sms), out.tileArea);
   out.persistent = desc.persistent;
   return KILN_SUCCESS;
 }

@@ -261,9 +261,28 @@ std::optional<std::string> locatePtxas() {
   return kiln::findPtxas();
 }
 
+/// A tile shape for tile-retile; k is 0 to keep each kernel's own K.
+struct TileShape {
+  int64_t m = 0, n = 0, k = 0;
+};
+
+/// "MxN[xK]" with positive extents, or std::nullopt.
+std::optional<TileShape> parseTileShape(llvm::StringRef text) {
+  TileShape t;
+  llvm::SmallVector<llvm::StringRef> parts;
+  text.split(parts, 'x');
+  if (parts.size() != 2 && parts.size() != 3)
+    return std::nullopt;
+  int64_t *fields[] = {&t.m, &t.n, &t.k};
+  for (auto [part, field] : llvm::zip(parts, fields))
+    if (part.getAsInteger(10, *field) || *field <= 0)
+      return std::nullopt;
+  return t;
+}
+
 /// One entry of --variants: a tile shape and schedule.
 struct VariantSpec {
-  int64_t m = 0, n = 0, k = 0;
+  TileShape tile;
   bool persistent = false, pingpong = false;
 };
 
@@ -274,14 +293,10 @@ std::optional<VariantSpec> parseVariant(llvm::StringRef spec) {
     v.persistent = v.pingpong = true;
   else if (spec.consume_back("p"))
     v.persistent = true;
-  llvm::SmallVector<llvm::StringRef> parts;
-  spec.split(parts, 'x');
-  if (parts.size() != 2 && parts.size() != 3)
+  std::optional<TileShape> tile = parseTileShape(spec);
+  if (!tile)
     return std::nullopt;
-  int64_t *fields[] = {&v.m, &v.n, &v.k};
-  for (auto [part, field] : llvm::zip(parts, fields))
-    if (part.getAsInteger(10, *field) || *field <= 0)
-      return std::nullopt;
+  v.tile = *tile;
   return v;
 }
 
@@ -381,8 +396,6 @@ compileKernels(ModuleOp module, Compiler &compiler, llvm::StringRef variant,
       if (!cubin)
         return std::nullopt;
       c.kernel.meta.ptxas = kiln::parsePtxasReport(cubin->log, name);
-      // Spills in a tensor-core kernel cost far more than they look: say so
-      // rather than leave it to the metadata.
       // ptxas serializes every wgmma of a kernel when it sees the
       // accumulator registers touched inside the asynchronous pipeline
       // (C7514..C7517): correct, but the tensor cores then idle between
@@ -394,6 +407,8 @@ compileKernels(ModuleOp module, Compiler &compiler, llvm::StringRef variant,
           warning() << "kernel @" << name << ": ptxas: "
                     << line.drop_until([](char c) { return c == '('; })
                     << "\n";
+      // Spills in a tensor-core kernel cost far more than they look: say so
+      // rather than leave it to the metadata.
       if (const auto &report = c.kernel.meta.ptxas;
           report && (report->spillLoads || report->spillStores))
         warning() << "kernel @" << name << " spills registers ("
@@ -574,20 +589,15 @@ int main(int argc, char **argv) {
   if (!tileShape.empty()) {
     // MxNxK, or MxN to keep each kernel's own K (which depends on the
     // element type: 64 for 16-bit inputs, 128 for 8-bit ones).
-    int64_t m = 0, n = 0, k = 0;
-    char tail;
-    int parts = std::sscanf(tileShape.c_str(), "%ldx%ldx%ld%c", &m, &n, &k,
-                            &tail);
-    bool ok = parts == 3 ? m > 0 && n > 0 && k > 0
-                         : parts == 2 && m > 0 && n > 0;
-    if (!ok) {
+    std::optional<TileShape> tile = parseTileShape(tileShape);
+    if (!tile) {
       error() << "--tile takes MxNxK or MxN with positive extents, got '"
               << tileShape << "'\n";
       return 1;
     }
-    options.tileM = m;
-    options.tileN = n;
-    options.tileK = k;
+    options.tileM = tile->m;
+    options.tileN = tile->n;
+    options.tileK = tile->k;
   }
   if (consumerGroups < 0 || consumerGroups > 4) {
     error() << "--consumer-groups must be 1 to 4\n";
@@ -635,9 +645,9 @@ int main(int argc, char **argv) {
       }
       kiln::HopperPipelineOptions vopts;
       vopts.copyOptionValuesFrom(options);
-      vopts.tileM = v->m;
-      vopts.tileN = v->n;
-      vopts.tileK = v->k;
+      vopts.tileM = v->tile.m;
+      vopts.tileN = v->tile.n;
+      vopts.tileK = v->tile.k;
       vopts.persistent = v->persistent;
       vopts.pingpong = v->pingpong;
       builds.push_back({spec.str(), std::make_unique<Compiler>(target, vopts)});
