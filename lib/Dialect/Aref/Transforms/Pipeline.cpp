@@ -18,7 +18,6 @@
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
-#include <functional>
 #include <optional>
 
 #define DEBUG_TYPE "aref-pipeline"
@@ -73,20 +72,15 @@ Value increment(OpBuilder &b, Location loc, Value counter) {
 /// Rewrites one value-level aref op of a role; returns the counter after it.
 using Visitor = function_ref<FailureOr<Value>(Operation *, Value)>;
 
-/// What a visitor remembers across ops (the slots a consumer holds): both
-/// branches of an scf.if start from the state before it, and must end in
-/// the same one.
-struct VisitorState {
-  std::function<SmallVector<Value>()> save;
-  std::function<void(SmallVector<Value>)> restore;
-};
-
 /// Walks the ops of `block` in order, handing each aref op on `ref` to
 /// `visit` with the count of that role's uses of `ref` so far, and threads
-/// the count through the scf.for loops that contain such ops.
+/// the count through the scf.for loops that contain such ops. `held`, where
+/// given, is what the visitor remembers across ops (the slots a consumer
+/// holds): both branches of an scf.if start from it as it was before, and
+/// must end holding as many.
 FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
                                Value counter, Visitor visit,
-                               const VisitorState *state = nullptr) {
+                               SmallVectorImpl<Value> *held = nullptr) {
   SmallVector<Operation *> ops;
   for (Operation &op : block)
     ops.push_back(&op);
@@ -115,26 +109,28 @@ FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
         rewriter.setInsertionPointToStart(&widened.getElseRegion().front());
         scf::YieldOp::create(rewriter, ifOp.getLoc());
       }
-      SmallVector<Value> before = state ? state->save() : SmallVector<Value>();
-      std::optional<size_t> held;
+      SmallVector<Value> before;
+      if (held)
+        before.assign(held->begin(), held->end());
+      std::optional<size_t> heldAfter;
       for (Region *branch :
            {&widened.getThenRegion(), &widened.getElseRegion()}) {
-        if (state)
-          state->restore(before);
+        if (held)
+          held->assign(before.begin(), before.end());
         Block &block = branch->front();
         FailureOr<Value> inner =
-            threadCounter(rewriter, block, ref, counter, visit, state);
+            threadCounter(rewriter, block, ref, counter, visit, held);
         if (failed(inner))
           return failure();
         Operation *yield = block.getTerminator();
         yield->insertOperands(yield->getNumOperands(), {*inner});
-        if (state) {
-          size_t now = state->save().size();
-          if (held && *held != now)
+        if (held) {
+          size_t now = held->size();
+          if (heldAfter && *heldAfter != now)
             return widened.emitOpError()
-                   << "holds " << *held << " slot(s) after one branch and "
+                   << "holds " << *heldAfter << " slot(s) after one branch and "
                    << now << " after the other";
-          held = now;
+          heldAfter = now;
         }
       }
       rewriter.replaceOp(ifOp, widened.getResults().drop_back());
@@ -157,7 +153,7 @@ FailureOr<Value> threadCounter(IRRewriter &rewriter, Block &block, Value ref,
     auto newLoop = cast<scf::ForOp>(widened->getOperation());
     Block *body = newLoop.getBody();
     FailureOr<Value> inner = threadCounter(
-        rewriter, *body, ref, body->getArguments().back(), visit, state);
+        rewriter, *body, ref, body->getArguments().back(), visit, held);
     if (failed(inner))
       return failure();
     auto yield = cast<scf::YieldOp>(body->getTerminator());
@@ -224,11 +220,20 @@ LogicalResult checkTurnTaking(tile::KernelOp kernel, Region &role,
   return failure(result.wasInterrupted());
 }
 
-/// Trip count of `loop` as an i32, computed before `before`.
+/// Trip count of `loop` as an i32, computed at `b`'s insertion point.
 Value emitTripCount(OpBuilder &b, Location loc, scf::ForOp loop) {
+  // Bounds of any integer type; tile programs count in i32.
   auto asI32 = [&](Value v) -> Value {
+    Type i32 = b.getI32Type();
     if (v.getType().isIndex())
-      return arith::IndexCastOp::create(b, loc, b.getI32Type(), v);
+      return arith::IndexCastOp::create(b, loc, i32, v);
+    unsigned width = v.getType().getIntOrFloatBitWidth();
+    if (width > 32)
+      return arith::TruncIOp::create(b, loc, i32, v);
+    if (width < 32)
+      return loop.getUnsignedCmp()
+                 ? Value(arith::ExtUIOp::create(b, loc, i32, v))
+                 : Value(arith::ExtSIOp::create(b, loc, i32, v));
     return v;
   };
   Value lb = asI32(loop.getLowerBound()), ub = asI32(loop.getUpperBound());
@@ -529,10 +534,8 @@ LogicalResult ArefPipelinePass::rewriteConsumer(IRRewriter &rewriter,
     rewriter.setInsertionPointAfter(enter);
     return increment(rewriter, loc, counter);
   };
-  VisitorState state{[&] { return held; },
-                     [&](SmallVector<Value> saved) { held = std::move(saved); }};
   return failure(
-      failed(threadCounter(rewriter, block, ref, zero, visit, &state)));
+      failed(threadCounter(rewriter, block, ref, zero, visit, &held)));
 }
 
 /// Dots on aref tiles read the slots' buffers: tile.mma, then
