@@ -11,7 +11,8 @@
 //             NaN, runs the kernel, and compares every element of C with
 //             cuBLAS in f32 (pedantic: no TF32) on the same values;
 //   --bench   times the kernel and cuBLAS (same dtypes, f32 accumulation)
-//             with CUDA events: warm-up, then the median of the repetitions;
+//             with CUDA events: warm-up, then the median of the repetitions,
+//             each after a 256 MB write that empties the L2;
 //             with several kernels (variants of one GEMM), also prints the
 //             one a generated launcher would choose (kiln_kernel_choose).
 // A is M x K row-major; B is N x K (--layout nt) or K x N (--layout nn)
@@ -38,6 +39,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -414,6 +416,61 @@ std::vector<float> reference(const Options &o, cublasHandle_t h, Shape s,
   return ref;
 }
 
+/// Where the wrong elements of C lie, so that a failure can be debugged
+/// from its log after the GPU is gone: how many were never written (still
+/// the NaN poison) or are zero, the rows and columns they span, how many
+/// 64 x 16 blocks of C (a consumer warp group's rows, an epilogue chunk's
+/// columns) hold one, and the first few.
+struct Mismatches {
+  static constexpr int64_t kBlockRows = 64, kBlockCols = 16;
+  Shape shape;
+  size_t count = 0, nan = 0, zero = 0, blocksHit = 0;
+  int64_t rowLo = 0, rowHi = 0, colLo = 0, colHi = 0;
+  std::vector<bool> blocks;
+  struct Example {
+    int64_t row, col;
+    double got, want;
+  };
+  std::vector<Example> first;
+
+  explicit Mismatches(Shape s) : shape(s) {}
+  int64_t blockCols() const { return (shape.n + kBlockCols - 1) / kBlockCols; }
+  int64_t numBlocks() const {
+    return (shape.m + kBlockRows - 1) / kBlockRows * blockCols();
+  }
+  void add(size_t i, double got, double want) {
+    int64_t row = int64_t(i) / shape.n, col = int64_t(i) % shape.n;
+    if (!count) {
+      rowLo = rowHi = row;
+      colLo = colHi = col;
+      blocks.assign(numBlocks(), false);
+    }
+    rowLo = std::min(rowLo, row);
+    rowHi = std::max(rowHi, row);
+    colLo = std::min(colLo, col);
+    colHi = std::max(colHi, col);
+    ++count;
+    nan += std::isnan(got);
+    zero += got == 0;
+    size_t block = row / kBlockRows * blockCols() + col / kBlockCols;
+    if (!blocks[block]) {
+      blocks[block] = true;
+      ++blocksHit;
+    }
+    if (first.size() < 4)
+      first.push_back({row, col, got, want});
+  }
+  void print() const {
+    std::printf("  wrong: %zu NaN (not written), %zu zero; rows %ld..%ld, "
+                "columns %ld..%ld; in %zu of %ld blocks of 64x16\n",
+                nan, zero, long(rowLo), long(rowHi), long(colLo), long(colHi),
+                blocksHit, long(numBlocks()));
+    for (const Example &e : first)
+      std::printf("  C[%ld][%ld] = %g, expected %g\n", long(e.row), long(e.col),
+                  e.got, e.want);
+  }
+};
+
 bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
                  const std::vector<float> &ref) {
   size_t nc = s.m * s.n;
@@ -441,29 +498,25 @@ bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
   double rtol =
       2 * g.out.epsilon() + (o.epilogue != Options::Epilogue::None ? 1e-5 : 0);
   double atol = (4e-6 * std::sqrt(double(s.k)) + 1e-6) * std::max(rms, 1.0);
-  size_t bad = 0, firstBad = 0;
+  Mismatches wrong(s);
   double maxErr = 0, errSq = 0;
   for (size_t i = 0; i < nc; ++i) {
     double got = g.out.load(hc.data(), i), want = ref[i];
     double err = std::fabs(got - want);
-    if (!(err <= rtol * std::fabs(want) + atol)) {
-      if (!bad)
-        firstBad = i;
-      ++bad;
-    }
+    if (!(err <= rtol * std::fabs(want) + atol))
+      wrong.add(i, got, want);
     if (std::isfinite(err)) {
       maxErr = std::max(maxErr, err);
       errSq += err * err;
     }
   }
   double relNorm = sumSq > 0 ? std::sqrt(errSq / sumSq) : 0;
-  if (bad) {
-    size_t row = firstBad / s.n, col = firstBad % s.n;
-    std::printf("FAIL check %s %ldx%ldx%ld: %zu of %zu elements wrong, first "
-                "C[%zu][%zu] = %g, expected %g (relative norm error %.2e)\n",
-                g.path.c_str(), long(s.m), long(s.n), long(s.k), bad, nc, row,
-                col, double(g.out.load(hc.data(), firstBad)),
-                double(ref[firstBad]), relNorm);
+  if (wrong.count) {
+    std::printf("FAIL check %s %ldx%ldx%ld: %zu of %zu elements wrong "
+                "(relative norm error %.2e)\n",
+                g.path.c_str(), long(s.m), long(s.n), long(s.k), wrong.count,
+                nc, relNorm);
+    wrong.print();
     return false;
   }
   std::printf("ok check %s %ldx%ldx%ld: %zu elements, max error %.3g, "
@@ -473,7 +526,24 @@ bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
   return true;
 }
 
-template <typename Fn> double medianMs(int warmup, int reps, Fn run) {
+/// What every timed run follows: a write of 256 MB, several times any
+/// Hopper L2, as triton.testing.do_bench does. Each run then starts with a
+/// cold L2 whatever ran before it, and the GPU is busy writing while the host
+/// prepares the launch, so host work (Kiln's argument checks and tensor
+/// maps, cuBLAS's heuristics) stays out of the time of launches that take
+/// tens of microseconds (2048^3, 512x4096x4096).
+struct L2Flush {
+  static constexpr size_t kBytes = size_t(256) << 20;
+  void *buf = nullptr;
+  L2Flush() { CHECK_CUDA(cudaMalloc(&buf, kBytes)); }
+  ~L2Flush() { cudaFree(buf); }
+  void enqueue(int value) {
+    CHECK_CUDA(cudaMemsetAsync(buf, value & 0xff, kBytes, nullptr));
+  }
+};
+
+template <typename Fn>
+double medianMs(L2Flush &flush, int warmup, int reps, Fn run) {
   cudaEvent_t start, stop;
   CHECK_CUDA(cudaEventCreate(&start));
   CHECK_CUDA(cudaEventCreate(&stop));
@@ -482,6 +552,7 @@ template <typename Fn> double medianMs(int warmup, int reps, Fn run) {
   CHECK_CUDA(cudaDeviceSynchronize());
   std::vector<float> times;
   for (int i = 0; i < reps; ++i) {
+    flush.enqueue(i);
     CHECK_CUDA(cudaEventRecord(start));
     run();
     CHECK_CUDA(cudaEventRecord(stop));
@@ -497,15 +568,15 @@ template <typename Fn> double medianMs(int warmup, int reps, Fn run) {
   return times[times.size() / 2];
 }
 
-bool benchKernel(const Options &o, const Gemm &g, cublasHandle_t h, Shape s,
-                 Inputs &x) {
+bool benchKernel(const Options &o, const Gemm &g, cublasHandle_t h,
+                 L2Flush &flush, Shape s, Inputs &x) {
   size_t nc = s.m * s.n;
   CHECK_CUDA(cudaMalloc(&x.buf.c, nc * g.out.bytes));
   std::vector<kiln_arg> args = gemmArgs(o, g, x.buf, s);
   bool ok = true;
-  double kiln = medianMs(o.warmup, o.benchReps,
+  double kiln = medianMs(flush, o.warmup, o.benchReps,
                          [&] { ok = ok && launch(g, args, nullptr); });
-  double cublas = medianMs(o.warmup, o.benchReps, [&] {
+  double cublas = medianMs(flush, o.warmup, o.benchReps, [&] {
     cublasGemm(h, o, s, x.buf.a, x.buf.b, x.buf.c, g.in.cuda, g.out.cuda,
                CUBLAS_COMPUTE_32F);
   });
@@ -611,6 +682,7 @@ int main(int argc, char **argv) {
   cublasHandle_t handle;
   CHECK_CUBLAS(cublasCreate(&handle));
   Random rng(20261127);
+  std::unique_ptr<L2Flush> flush;
   bool ok = true;
   for (const std::string &text : o.shapes) {
     Shape s;
@@ -627,8 +699,10 @@ int main(int argc, char **argv) {
         ok = checkKernel(o, g, s, x, ref) && ok;
     }
     if (o.benchReps > 0) {
+      if (!flush)
+        flush = std::make_unique<L2Flush>();
       for (const Gemm &g : gemms)
-        ok = benchKernel(o, g, handle, s, x) && ok;
+        ok = benchKernel(o, g, handle, *flush, s, x) && ok;
       if (gemms.size() > 1)
         ok = printChoice(o, gemms, s, x) && ok;
     }
