@@ -107,7 +107,8 @@ void emitDocComment(llvm::raw_ostream &os,
         os << " (moved with TMA: 16-byte aligned, pitches multiples of 16 "
               "bytes)";
       if (p.written)
-        os << ", written (its elements must not overlap)";
+        os << ", written (its elements must not overlap, nor share memory "
+              "with the other tensors)";
     } else {
       os << p.dtype << " scalar";
     }

@@ -181,6 +181,70 @@ bool isEmpty(const kiln_tensor &t) {
   return false;
 }
 
+/// A checked tensor of rank 1 or 2 as bytes: `rows` rows of `width` bytes,
+/// `pitch` bytes apart (0 for one row), from `base`.
+struct ByteRows {
+  int64_t base, rows, width, pitch;
+};
+
+bool byteRows(const kiln_tensor &t, ByteRows &out) {
+  if (t.rank < 1 || t.rank > 2)
+    return false;
+  int64_t size = int64_t(kiln_dtype_size(t.dtype));
+  int64_t rows = t.rank == 2 ? t.shape[0] : 1;
+  out = {int64_t(reinterpret_cast<uintptr_t>(t.data)), rows,
+         t.shape[t.rank - 1] * size, rows > 1 ? t.strides[0] * size : 0};
+  return true;
+}
+
+/// floor(a / b) for b >= 1.
+int64_t floorDiv(int64_t a, int64_t b) { return a / b - (a % b < 0); }
+
+/// Whether two sets of rows share a byte. Row r of `w` meets row s of `t`
+/// where k = r - s satisfies d - w.width < k * pitch < d + t.width, with d
+/// the distance between the bases; such a pair of rows exists where k also
+/// lies in [-(t.rows - 1), w.rows - 1]. Both with one row: their intervals.
+/// Several rows each with different pitches: not decided (false).
+bool shareBytes(const ByteRows &w, const ByteRows &t) {
+  int64_t d = t.base - w.base;
+  if (w.pitch == 0 && t.pitch == 0)
+    return d - w.width < 0 && 0 < d + t.width;
+  if (w.pitch != 0 && t.pitch != 0 && w.pitch != t.pitch)
+    return false;
+  int64_t pitch = std::max(w.pitch, t.pitch);
+  int64_t low = floorDiv(d - w.width, pitch) + 1;
+  int64_t high = -floorDiv(-(d + t.width), pitch) - 1;
+  return std::max(low, 1 - t.rows) <= std::min(high, w.rows - 1);
+}
+
+/// A tensor the kernel writes shares no memory with the other tensors, or
+/// the kernel's reads may see its stores (passes move loads of read-only
+/// tensors across stores). Decided exactly for tensors of rank 1 and 2 with
+/// one row pitch between them, such as column blocks of one buffer; two
+/// tensors that start at the same address always share their first element.
+kiln_status checkNoSharing(const kiln_kernel_desc &desc, const kiln_arg *args) {
+  for (size_t i = 0; i < desc.num_params; ++i) {
+    if (!desc.params[i].written || isEmpty(args[i].tensor))
+      continue;
+    const kiln_tensor &w = args[i].tensor;
+    for (size_t j = 0; j < desc.num_params; ++j) {
+      if (j == i || args[j].kind != KILN_ARG_TENSOR || isEmpty(args[j].tensor))
+        continue;
+      const kiln_tensor &t = args[j].tensor;
+      ByteRows wr, tr;
+      bool shared = w.data == t.data ||
+                    (byteRows(w, wr) && byteRows(t, tr) && shareBytes(wr, tr));
+      if (shared)
+        return badArg(desc, i,
+                      format("shares memory with argument %zu ('%s'), and "
+                             "the kernel writes it: a written tensor must not "
+                             "share memory with the kernel's other tensors",
+                             j, desc.params[j].name));
+    }
+  }
+  return KILN_SUCCESS;
+}
+
 kiln_status checkArgs(const kiln_kernel_desc &desc, const kiln_arg *args,
                       size_t numArgs) {
   if (numArgs != desc.num_params)
@@ -207,7 +271,9 @@ kiln_status checkArgs(const kiln_kernel_desc &desc, const kiln_arg *args,
                            kiln_dtype_name(param.dtype)));
     }
   }
-  return checkEqualExtents(desc, args);
+  if (kiln_status s = checkEqualExtents(desc, args))
+    return s;
+  return checkNoSharing(desc, args);
 }
 
 int64_t integerValue(const kiln_scalar &scalar) {

@@ -143,6 +143,11 @@ int runChecks() {
   overlapping.strides[0] = 8;
   ok &= expectRejected("overlapping C", a, b, overlapping);
 
+  // C written over A: the kernel would read what it wrote.
+  kiln_tensor inPlace = c;
+  inPlace.data = a.data;
+  ok &= expectRejected("C over A", a, b, inPlace);
+
   kiln::Status s = kiln::kernels::gemm_bf16_nt_variant(3, a, b, c);
   std::printf("variant 3: %s: %s\n", kiln_status_string(s.code()),
               s.message().c_str());

@@ -103,6 +103,102 @@ TEST(Validate, WrittenTensorsMustNotOverlap) {
             "than a 64-bit offset holds");
 }
 
+TEST(Validate, WrittenTensorsShareNoMemoryWithOthers) {
+  Kernel kernel = validationKernel(kGemmMetadata);
+  const char *message = "gemm_bf16: argument 2 ('c'): shares memory with "
+                        "argument 0 ('a'), and the kernel writes it: a "
+                        "written tensor must not share memory with the "
+                        "kernel's other tensors";
+  // C written over A (in place).
+  std::vector<kiln_arg> args = gemmArgs(64, 128, 64);
+  args[2].tensor.data = args[0].tensor.data;
+  Status s = kernel.validate(args);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(s.message(), message);
+
+  // A and C as column blocks of one buffer with rows of 4096 bytes: A (bf16)
+  // in bytes 0..511 of each row, C (f32) after it. Each has its own bytes.
+  char *buffer = static_cast<char *>(fakeAddress(5));
+  auto blocks = [&](int64_t cOffset) {
+    std::vector<kiln_arg> a = gemmArgs(1000, 512, 256);
+    a[0].tensor.data = buffer;
+    a[0].tensor.strides[0] = 2048;
+    a[2].tensor.data = buffer + cOffset;
+    a[2].tensor.strides[0] = 1024;
+    return kernel.validate(a);
+  };
+  s = blocks(512);
+  EXPECT_TRUE(s) << s.message();
+  // C from A's last columns on: they share 16 bytes of every row.
+  s = blocks(496);
+  EXPECT_EQ(s.message(), message);
+  // C from A's last row on shares that row's first bytes; one row further
+  // down it shares nothing.
+  s = blocks(999 * 4096 + 256);
+  EXPECT_EQ(s.message(), message);
+  s = blocks(1000 * 4096);
+  EXPECT_TRUE(s) << s.message();
+  // C starting above A: its rows end where A's start, or lie between A's
+  // column blocks.
+  s = blocks(-2048);
+  EXPECT_TRUE(s) << s.message();
+  s = blocks(-4096 + 512);
+  EXPECT_TRUE(s) << s.message();
+  // C's row 1 ends 4 bytes into A's row 0; C's row 1 covers A's row 0 from
+  // byte 4.
+  s = blocks(-8192 + 2048 + 4);
+  EXPECT_EQ(s.message(), message);
+  s = blocks(-4096 + 4);
+  EXPECT_EQ(s.message(), message);
+
+  // Rows of different pitches are not decided: A's span contains C's rows.
+  args = gemmArgs(1000, 512, 256);
+  args[0].tensor.data = buffer;
+  args[0].tensor.strides[0] = 8192;
+  args[2].tensor.data = buffer + 1024;
+  args[2].tensor.strides[0] = 4096;
+  s = kernel.validate(args);
+  EXPECT_TRUE(s) << s.message();
+  // An empty tensor has no memory to share.
+  args = gemmArgs(0, 512, 256);
+  args[2].tensor.data = args[1].tensor.data;
+  EXPECT_TRUE(kernel.validate(args));
+}
+
+TEST(Validate, WrittenTensorsShareNoMemoryWithRows) {
+  const char *json = R"json({
+    "name": "bias_add", "target": "sm_90a", "threads": 128, "smem": 0,
+    "grid": [{"value": 1}],
+    "params": [
+      {"arg": 0, "name": "bias", "kind": "tensor", "dtype": "f32", "rank": 1,
+       "block": [64], "tma": false},
+      {"arg": 1, "name": "out", "kind": "tensor", "dtype": "f16", "rank": 2,
+       "block": [64, 64], "tma": false, "written": true}
+    ]})json";
+  Kernel kernel = validationKernel(json);
+  char *buffer = static_cast<char *>(fakeAddress(5));
+  // out: 8 rows of 64 f16 (128 bytes) every 512 bytes; the bias: 32 f32.
+  auto check = [&](int64_t biasOffset, int64_t biasSize) {
+    Tensor bias =
+        Tensor::rowMajor(buffer + biasOffset, KILN_DTYPE_F32, {biasSize});
+    Tensor out = Tensor::rowMajor(buffer, KILN_DTYPE_F16, {8, 64});
+    out.strides[0] = 256;
+    return kernel.validate({arg(bias), arg(out)});
+  };
+  EXPECT_TRUE(check(128, 32));           // between rows 0 and 1
+  EXPECT_TRUE(check(7 * 512 + 128, 32)); // after the last row
+  EXPECT_TRUE(check(-128, 32));          // before the first row
+  Status s = check(124, 32);             // into row 0's last element
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(s.message(),
+            "bias_add: argument 1 ('out'): shares memory with argument 0 "
+            "('bias'), and the kernel writes it: a written tensor must not "
+            "share memory with the kernel's other tensors");
+  EXPECT_FALSE(check(128, 97));         // reaches row 1
+  EXPECT_FALSE(check(3 * 512 + 64, 1)); // inside row 3
+  EXPECT_TRUE(check(3 * 512 + 128, 96));
+}
+
 struct BadArgs {
   const char *what;
   void (*mutate)(std::vector<kiln_arg> &);

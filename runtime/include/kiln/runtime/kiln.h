@@ -96,8 +96,10 @@ typedef struct kiln_param_desc {
   bool tma;                       /* the kernel takes a CUtensorMap for it */
   int32_t tma_box[KILN_MAX_RANK]; /* tma: box, dimension 0 first */
   int32_t swizzle;                /* tma: 0, 32, 64 or 128 bytes */
-  /* The kernel stores to it: its elements must not overlap (checked), nor
-     share memory with the kernel's other tensors (not checked). */
+  /* The kernel stores to it: its elements must not overlap, nor share
+     memory with the kernel's other tensors (checked: rank 1 and 2 tensors
+     exactly where their rows share one pitch, any tensors that start at one
+     address; other cases are the caller's to avoid, as with cuBLAS). */
   bool written;
 } kiln_param_desc;
 
