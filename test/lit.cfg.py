@@ -71,6 +71,10 @@ def has_gpu():
 if has_gpu():
     config.available_features.add("hopper-gpu")
 
+# kiln-gemm-check is built where the CUDA toolkit has its runtime and cuBLAS.
+if os.access(os.path.join(config.kiln_obj_root, "test", "gpu", "kiln-gemm-check"), os.X_OK):
+    config.available_features.add("gemm-check")
+
 
 def find_numpy_python():
     """A Python that can import numpy (Debian's python3-numpy), or None."""

@@ -14,28 +14,7 @@ cmake --build build --target kilnc kiln-gemm-check
 stage=.device
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/kernels"
-build/bin/kilnc test/gpu/gemm-variants.mlir -o "$stage/kernels"
-build/bin/kilnc examples/gemm-epilogue.mlir -o "$stage/kernels"
-build/bin/kilnc test/Interpreter/Inputs/gemm-gelu.mlir -o "$stage/kernels"
-# The fused epilogues persistent and ping-pong: chunked by
-# tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
-for program in examples/gemm-epilogue.mlir test/Interpreter/Inputs/gemm-gelu.mlir; do
-  build/bin/kilnc "$program" --variants=128x256p,64x256pp -o "$stage/epilogue-variants"
-done
-# Tile-shape and persistence variants of the same programs: the benchmark
-# times each, and reports the best per shape and the one a --variants
-# launcher would choose among them (kiln_kernel_choose).
-while read -r name flags; do
-  build/bin/kilnc test/gpu/gemm-variants.mlir $flags -o "$stage/variants/$name"
-done <<'VARIANTS'
-t128x256 --tile=128x256x64
-t128x256p --tile=128x256x64 --persistent
-t128x128p --tile=128x128x64 --persistent
-t256x128p --tile=256x128x64 --persistent
-t128x128 --tile=128x128x64
-t128x128pp --tile=128x128x64 --pingpong
-t64x256pp --tile=64x256x64 --pingpong
-VARIANTS
+bash utils/stage-kernels.sh "$PWD/build/bin/kilnc" "$stage"
 cp build/test/gpu/kiln-gemm-check "$stage/bin/"
 
 # An application built against the installed package, linking the GEMM

@@ -331,6 +331,8 @@ int runGemms(int argc, char **argv) {
 } // namespace
 
 int main(int argc, char **argv) {
+  // Line by line: a run the GPU script's time limit kills keeps its lines.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (argc >= 2 && std::strcmp(argv[1], "checks") == 0 && argc == 2)
     return runChecks();
   if (argc >= 2 && std::strcmp(argv[1], "run") == 0)

@@ -34,6 +34,7 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -42,6 +43,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -76,10 +78,49 @@ struct Options {
   enum class Epilogue { None, BiasSilu, ScaleBiasGelu };
   Epilogue epilogue = Epilogue::None;
   std::vector<std::string> shapes;
+  /// Seconds a launch may take before the program reports a hang.
+  int watchdog = 30;
+  /// Load the kernels and read the shapes, then stop: the GPU script's
+  /// command lines checked on a machine without a GPU.
+  bool dryRun = false;
 };
+
+/// Waits for everything launched so far, as cudaDeviceSynchronize does, but
+/// gives up after `seconds`: a kernel stuck on an mbarrier otherwise holds
+/// the process until the script's limit kills it, and the log would not say
+/// which kernel it was. A hang or a fault names what was running and ends
+/// the process, since the context cannot be used after either.
+void finish(int seconds, const std::string &what) {
+  cudaEvent_t done;
+  CHECK_CUDA(cudaEventCreateWithFlags(&done, cudaEventDisableTiming));
+  CHECK_CUDA(cudaEventRecord(done));
+  auto start = std::chrono::steady_clock::now();
+  cudaError_t err;
+  while ((err = cudaEventQuery(done)) == cudaErrorNotReady) {
+    if (std::chrono::steady_clock::now() - start >
+        std::chrono::seconds(seconds)) {
+      std::printf("HANG %s: not finished after %d s\n", what.c_str(), seconds);
+      std::fflush(stdout);
+      std::_Exit(3);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  if (err == cudaSuccess)
+    err = cudaGetLastError();
+  if (err != cudaSuccess) {
+    std::printf("FAULT %s: %s\n", what.c_str(), cudaGetErrorString(err));
+    std::fflush(stdout);
+    std::_Exit(2);
+  }
+  cudaEventDestroy(done);
+}
 
 struct Shape {
   int64_t m, n, k;
+  std::string text() const {
+    return std::to_string(m) + "x" + std::to_string(n) + "x" +
+           std::to_string(k);
+  }
 };
 
 /// Uniform floats in [-1, 1): splitmix64, fast enough to fill the largest
@@ -480,8 +521,7 @@ bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
   CHECK_CUDA(cudaMemset(x.buf.c, 0xff, nc * g.out.bytes));
   std::vector<kiln_arg> args = gemmArgs(o, g, x.buf, s);
   bool launched = launch(g, args, nullptr);
-  CHECK_CUDA(cudaGetLastError());
-  CHECK_CUDA(cudaDeviceSynchronize());
+  finish(o.watchdog, "check " + g.path + " " + s.text());
   std::vector<char> hc(nc * g.out.bytes);
   CHECK_CUDA(cudaMemcpy(hc.data(), x.buf.c, hc.size(), cudaMemcpyDeviceToHost));
   cudaFree(x.buf.c);
@@ -543,20 +583,21 @@ struct L2Flush {
 };
 
 template <typename Fn>
-double medianMs(L2Flush &flush, int warmup, int reps, Fn run) {
+double medianMs(const Options &o, const std::string &what, L2Flush &flush,
+                Fn run) {
   cudaEvent_t start, stop;
   CHECK_CUDA(cudaEventCreate(&start));
   CHECK_CUDA(cudaEventCreate(&stop));
-  for (int i = 0; i < warmup; ++i)
+  for (int i = 0; i < o.warmup; ++i)
     run();
-  CHECK_CUDA(cudaDeviceSynchronize());
+  finish(o.watchdog, what + " (warm-up)");
   std::vector<float> times;
-  for (int i = 0; i < reps; ++i) {
+  for (int i = 0; i < o.benchReps; ++i) {
     flush.enqueue(i);
     CHECK_CUDA(cudaEventRecord(start));
     run();
     CHECK_CUDA(cudaEventRecord(stop));
-    CHECK_CUDA(cudaEventSynchronize(stop));
+    finish(o.watchdog, what);
     float ms;
     CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
     times.push_back(ms);
@@ -574,9 +615,9 @@ bool benchKernel(const Options &o, const Gemm &g, cublasHandle_t h,
   CHECK_CUDA(cudaMalloc(&x.buf.c, nc * g.out.bytes));
   std::vector<kiln_arg> args = gemmArgs(o, g, x.buf, s);
   bool ok = true;
-  double kiln = medianMs(flush, o.warmup, o.benchReps,
+  double kiln = medianMs(o, "bench " + g.path + " " + s.text(), flush,
                          [&] { ok = ok && launch(g, args, nullptr); });
-  double cublas = medianMs(flush, o.warmup, o.benchReps, [&] {
+  double cublas = medianMs(o, "bench cuBLAS " + s.text(), flush, [&] {
     cublasGemm(h, o, s, x.buf.a, x.buf.b, x.buf.c, g.in.cuda, g.out.cuda,
                CUBLAS_COMPUTE_32F);
   });
@@ -623,11 +664,42 @@ bool printChoice(const Options &o, const std::vector<Gemm> &gemms, Shape s,
   return true;
 }
 
+/// --dry-run: each kernel's launcher checks of the arguments the real run
+/// would pass (dtypes, ranks, which extents must agree: an nn kernel given
+/// nt operands fails here), on made-up device addresses; nothing touches
+/// CUDA.
+int dryRun(const Options &o, const std::vector<Gemm> &gemms,
+           const std::vector<Shape> &shapes) {
+  Buffers fake;
+  void **slots[] = {&fake.a, &fake.b, &fake.c, &fake.bias, &fake.scale};
+  for (size_t i = 0; i < std::size(slots); ++i)
+    *slots[i] = reinterpret_cast<void *>(uintptr_t(0x7f0000000000) +
+                                         (uintptr_t(i) << 36));
+  bool ok = true;
+  for (Shape s : shapes)
+    for (const Gemm &g : gemms) {
+      kiln::Status st = g.kernel.validate(gemmArgs(o, g, fake, s));
+      if (!st) {
+        std::printf("FAIL dry-run %s %s: %s\n", g.path.c_str(),
+                    s.text().c_str(), st.message().c_str());
+        ok = false;
+      }
+    }
+  // The made-up addresses are not the program's to free.
+  for (void **slot : slots)
+    *slot = nullptr;
+  if (ok)
+    std::printf("ok dry-run: %zu kernels x %zu shapes\n", gemms.size(),
+                shapes.size());
+  return ok ? 0 : 1;
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: gemm-check --kernel DIR/NAME [--kernel DIR/NAME...]\n"
                "                  --layout nt|nn [--check] [--bench REPS]\n"
-               "                  [--warmup N]\n"
+               "                  [--warmup N] [--watchdog SECONDS] "
+               "[--dry-run]\n"
                "                  [--epilogue bias-silu|scale-bias-gelu] "
                "MxNxK...\n"
                "All kernels take the same input type and B layout.\n");
@@ -637,6 +709,9 @@ int usage() {
 } // namespace
 
 int main(int argc, char **argv) {
+  // Line by line: when the script's time limit kills a run, the lines of
+  // the checks that finished must already be in its log.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Options o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -653,6 +728,10 @@ int main(int argc, char **argv) {
       o.benchReps = std::atoi(next().c_str());
     else if (a == "--warmup")
       o.warmup = std::atoi(next().c_str());
+    else if (a == "--watchdog")
+      o.watchdog = std::atoi(next().c_str());
+    else if (a == "--dry-run")
+      o.dryRun = true;
     else if (a == "--epilogue") {
       std::string e = next();
       if (e == "bias-silu")
@@ -666,7 +745,8 @@ int main(int argc, char **argv) {
     else
       return usage();
   }
-  if (o.kernels.empty() || o.shapes.empty() || (!o.check && o.benchReps <= 0))
+  if (o.kernels.empty() || o.shapes.empty() || (!o.check && o.benchReps <= 0) ||
+      o.watchdog <= 0)
     return usage();
 
   std::vector<Gemm> gemms(o.kernels.size());
@@ -679,11 +759,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  cublasHandle_t handle;
-  CHECK_CUBLAS(cublasCreate(&handle));
-  Random rng(20261127);
-  std::unique_ptr<L2Flush> flush;
-  bool ok = true;
+  std::vector<Shape> shapes;
   for (const std::string &text : o.shapes) {
     Shape s;
     if (std::sscanf(text.c_str(), "%ldx%ldx%ld", &s.m, &s.n, &s.k) != 3 ||
@@ -691,6 +767,17 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "gemm-check: bad shape '%s'\n", text.c_str());
       return 2;
     }
+    shapes.push_back(s);
+  }
+  if (o.dryRun)
+    return dryRun(o, gemms, shapes);
+
+  cublasHandle_t handle;
+  CHECK_CUBLAS(cublasCreate(&handle));
+  Random rng(20261127);
+  std::unique_ptr<L2Flush> flush;
+  bool ok = true;
+  for (Shape s : shapes) {
     Inputs x;
     makeInputs(o, gemms[0].in, s, rng, x);
     if (o.check) {

@@ -4,7 +4,9 @@
 # "<layout> <shape>". Benchmarks: variant t2 runs at 600 TFLOP/s and t1 at
 # 500, except on 512x4096x4096 (t1 550, t2 400); cuBLAS at 650. The choice
 # among variants is always the first one given (t1). FAKE_BENCH_FAIL makes
-# benchmarks exit 1.
+# benchmarks exit 1. FAKE_HANG="<layout>" makes checks of that layout hang
+# (HANG, exit 3, as the real program's watchdog). Like the real program, it
+# refuses kernels of two input types in one call.
 layout=nt mode= kernels=() shapes=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -12,11 +14,22 @@ while [ $# -gt 0 ]; do
     --kernel) kernels+=("$2"); shift ;;
     --check) mode=check ;;
     --bench) mode=bench; shift ;;
-    --warmup|--epilogue) shift ;;
+    --warmup|--epilogue|--watchdog) shift ;;
+    --dry-run) ;;
+    -*) echo "fake-gemm-check: unknown option $1" >&2; exit 2 ;;
     *) shapes+=("$1") ;;
   esac
   shift
 done
+types=$(printf '%s\n' "${kernels[@]}" | sed -n 's|.*/gemm_\(b\?f16\)_.*|\1|p' | sort -u | wc -l)
+if [ "$types" -gt 1 ]; then
+  echo "gemm-check: ${kernels[0]} and others take different inputs" >&2
+  exit 2
+fi
+if [ "$mode" = check ] && [ "${FAKE_HANG:-}" = "$layout" ]; then
+  echo "HANG check ${kernels[0]} ${shapes[0]}: not finished after 30 s"
+  exit 3
+fi
 status=0
 for kernel in "${kernels[@]}"; do
   for shape in "${shapes[@]}"; do

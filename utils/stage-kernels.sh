@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Compiles the kernels the GPU checks run (test/gpu/run-gpu-checks.sh) into
+# STAGE/kernels, STAGE/epilogue-variants and STAGE/variants/<name>:
+#
+#   bash utils/stage-kernels.sh KILNC STAGE
+#
+# Called by utils/stage-gpu.sh, and by test/gpu/script-dry.test, which runs
+# the check script on these kernels without a GPU.
+set -euo pipefail
+if [ $# != 2 ]; then
+  echo "usage: stage-kernels.sh KILNC STAGE" >&2
+  exit 2
+fi
+kilnc=$1 stage=$2
+cd "$(dirname "$0")/.."
+"$kilnc" test/gpu/gemm-variants.mlir -o "$stage/kernels"
+"$kilnc" examples/gemm-epilogue.mlir -o "$stage/kernels"
+"$kilnc" test/Interpreter/Inputs/gemm-gelu.mlir -o "$stage/kernels"
+# The fused epilogues persistent and ping-pong: chunked by
+# tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
+for program in examples/gemm-epilogue.mlir test/Interpreter/Inputs/gemm-gelu.mlir; do
+  "$kilnc" "$program" --variants=128x256p,64x256pp -o "$stage/epilogue-variants"
+done
+# Tile-shape and persistence variants of the same programs: the benchmark
+# times each, and reports the best per shape and the one a --variants
+# launcher would choose among them (kiln_kernel_choose).
+while read -r name flags; do
+  "$kilnc" test/gpu/gemm-variants.mlir $flags -o "$stage/variants/$name"
+done <<'VARIANTS'
+t128x256 --tile=128x256x64
+t128x256p --tile=128x256x64 --persistent
+t128x128p --tile=128x128x64 --persistent
+t256x128p --tile=256x128x64 --persistent
+t128x128 --tile=128x128x64
+t128x128pp --tile=128x128x64 --pingpong
+t64x256pp --tile=64x256x64 --pingpong
+VARIANTS
