@@ -75,12 +75,12 @@ skip_hung() { # skip_hung LAYOUT LABEL: true (and a SKIP line) if LAYOUT hung
 # kiln-gemm-check and embed-app need CUDA 13's libcudart and libcublas; the
 # binaries look in /usr/local/cuda/lib (this build machine's layout). Where
 # the loader finds neither there nor in its own paths, look for them.
-if ldd "$bin" 2>/dev/null | grep -q "not found"; then
+if ldd "$bin" "$here/bin/embed-app" 2>/dev/null | grep -q "not found"; then
   dirs=$(find /usr/local /usr/lib /opt -name 'libcublas.so.13' -o -name 'libcudart.so.13' \
     -o -name 'libcublasLt.so.13' 2>/dev/null | xargs -r -n1 dirname | sort -u | tr '\n' ':')
   export LD_LIBRARY_PATH=${dirs}${LD_LIBRARY_PATH:-}
   echo "libraries: LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
-  ldd "$bin" | grep "not found"
+  ldd "$bin" "$here/bin/embed-app" 2>/dev/null | grep "not found"
 fi
 
 echo "kiln gpu checks: $(date -u +%FT%TZ), commit $(tr '\n' ' ' < "$here/commit")"
