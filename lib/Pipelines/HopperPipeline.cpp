@@ -9,6 +9,7 @@
 #include "kiln/Conversion/Passes.h"
 #include "kiln/Dialect/Aref/Transforms/Passes.h"
 #include "kiln/Dialect/Tile/Transforms/Passes.h"
+#include "kiln/Target/Chips.h"
 
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
@@ -60,8 +61,24 @@ void kiln::buildHopperPipeline(OpPassManager &pm,
 }
 
 void kiln::registerHopperPipeline() {
-  PassPipelineRegistration<HopperPipelineOptions>(
+  // PassPipelineRegistration, plus a check of the chip: the passes do not
+  // read it, but a pipeline replayed for another GPU must not look valid.
+  registerPassPipeline(
       "kiln-hopper-pipeline",
       "Kiln's shipped pipeline: tile programs to LLVM-dialect Hopper kernels",
-      buildHopperPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        HopperPipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        if (!isSupportedChip(options.chip))
+          return errorHandler("kiln-hopper-pipeline: chip '" +
+                              options.chip.getValue() +
+                              "' is not supported; Kiln compiles for sm_90a");
+        buildHopperPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(HopperPipelineOptions());
+      });
 }

@@ -223,6 +223,17 @@ tile.kernel @no_layout(%x: !tile.desc<64xf32>, %i: i32) {
 
 // -----
 
+// A constant that folding left without a location (deduplicated across
+// roles) is reported where it is used.
+tile.kernel @no_layout_unknown_loc(%x: !tile.desc<64xf32>, %i: i32) {
+  %c = arith.constant dense<0.0> : tensor<64xf32> loc(unknown)
+  // expected-error @+1 {{'arith.constant' op has no layout; run tile-assign-layouts first}}
+  tile.store %c, %x[%i] : tensor<64xf32>, !tile.desc<64xf32>
+  tile.return
+}
+
+// -----
+
 #MMA = #tile.mma<warpgroups = 1>
 
 // Columns [32, 64) of an accumulator-layout tile are the registers of

@@ -1,5 +1,8 @@
 // RUN: kiln-opt %s --kiln-hopper-pipeline | FileCheck %s
 // RUN: kiln-opt %s --pass-pipeline='builtin.module(kiln-hopper-pipeline{chip=sm_90a})' | FileCheck %s
+// Another chip is refused, as kilnc --target refuses it.
+// RUN: not kiln-opt %s --pass-pipeline='builtin.module(kiln-hopper-pipeline{chip=sm_80})' 2>&1 | FileCheck %s --check-prefix=CHIP
+// CHIP: kiln-hopper-pipeline: chip 'sm_80' is not supported; Kiln compiles for sm_90a
 
 // The shipped pipeline leaves nothing but LLVM and NVVM ops: no tile, scf,
 // arith, vector or unrealized casts survive.

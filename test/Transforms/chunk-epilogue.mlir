@@ -173,29 +173,6 @@ tile.kernel @blocked(%x: !tile.desc<64x128xf32>, %y: !tile.desc<64x128xbf16>, %m
 
 // -----
 
-// Outside a tile.kernel (laid out by hand): the rows the module never
-// writes are loaded per chunk all the same.
-#MMA = #tile.mma<warpgroups = 1>
-#ROW = #tile.slice<dim = 0, parent = #MMA>
-// CHECK-LABEL: func.func @outside_kernel
-// CHECK-COUNT-2: tile.load %{{.*}} -> tensor<32xf32
-// CHECK: tile.store %{{.*}} : tensor<64x32xf32
-// CHECK: tile.load %{{.*}} -> tensor<32xf32
-// CHECK: tile.store %{{.*}} : tensor<64x32xf32
-// CHECK: tile.load %{{.*}} -> tensor<32xf32
-// CHECK: tile.store %{{.*}} : tensor<64x32xf32
-// CHECK: tile.store %{{.*}} : tensor<64x32xf32
-func.func @outside_kernel(%acc: tensor<64x128xf32, #MMA>, %bias: !tile.desc<128xf32>,
-                          %c: !tile.desc<64x128xf32>, %m: i32) {
-  %row = tile.load %bias[%m] : !tile.desc<128xf32> -> tensor<128xf32, #ROW>
-  %rows = tile.broadcast %row dims [0] : tensor<128xf32, #ROW> -> tensor<64x128xf32, #MMA>
-  %x = arith.addf %acc, %rows : tensor<64x128xf32, #MMA>
-  tile.store %x, %c[%m, %m] : tensor<64x128xf32, #MMA>, !tile.desc<64x128xf32>
-  return
-}
-
-// -----
-
 // Settling which values are computed whole takes three rounds: %c is also
 // stored whole, so it is; then %a, which %c uses, must be too. Only %r is
 // computed per chunk, from slices of both; nothing is computed twice.

@@ -515,7 +515,12 @@ int emitPackage(ModuleOp module, llvm::ArrayRef<Build> builds) {
 
 /// --emit=launcher -o <dir>/<stem>: one header and source for all kernels.
 int emitLauncher(ModuleOp module, llvm::ArrayRef<Build> builds) {
-  if (outputPath.empty() || outputPath == "-") {
+  // A path ending in a separator ("gen/") names no stem: it would write
+  // gen/.h and gen/.cpp.
+  if (outputPath.empty() || outputPath == "-" ||
+      llvm::sys::path::filename(outputPath).empty() ||
+      llvm::sys::path::is_separator(outputPath.back()) ||
+      llvm::sys::fs::is_directory(outputPath)) {
     error() << "--emit=launcher needs -o <dir>/<stem>: it writes <stem>.h "
                "and <stem>.cpp\n";
     return 1;

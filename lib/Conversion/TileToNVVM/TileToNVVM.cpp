@@ -383,6 +383,21 @@ LogicalResult checkAccumulatorFits(MmaOp mma) {
   return success();
 }
 
+/// An error about `op` at a location the user can find: its own, or, where
+/// folding left it none (constants deduplicated across roles), that of its
+/// first user or enclosing op that has one.
+static InFlightDiagnostic emitLocatedOpError(Operation *op) {
+  Location loc = op->getLoc();
+  auto known = [](Location l) { return !isa<UnknownLoc>(l); };
+  for (Operation *user : op->getUsers())
+    if (!known(loc) && known(user->getLoc()))
+      loc = user->getLoc();
+  for (Operation *parent = op->getParentOp(); parent && !known(loc);
+       parent = parent->getParentOp())
+    loc = parent->getLoc();
+  return mlir::emitError(loc) << "'" << op->getName() << "' op ";
+}
+
 /// Reports, with its location, each op the patterns cannot lower, so that a
 /// failed conversion says why.
 LogicalResult checkLowerable(ModuleOp module) {
@@ -390,17 +405,17 @@ LogicalResult checkLowerable(ModuleOp module) {
     for (Value v : op->getResults()) {
       auto type = dyn_cast<RankedTensorType>(v.getType());
       if (type && !getLayout(type))
-        return op->emitOpError()
+        return emitLocatedOpError(op)
                << "has no layout; run tile-assign-layouts first";
     }
     if (isa_and_present<math::MathDialect>(op->getDialect()) &&
         !isLoweredMathOp(op) && !isNativeMathOp(op))
-      return op->emitOpError() << "has no GPU lowering in Kiln yet";
+      return emitLocatedOpError(op) << "has no GPU lowering in Kiln yet";
     if (auto mma = dyn_cast<MmaOp>(op))
       if (failed(checkAccumulatorFits(mma)))
         return WalkResult::interrupt();
     if (isa<DotOp>(op))
-      return op->emitOpError()
+      return emitLocatedOpError(op)
              << "cannot be lowered here: tile.dot runs on the tensor cores "
                 "only in a warp-specialized consumer whose operands come "
                 "from TMA loads (tile-warp-specialize, aref-pipeline)";
@@ -408,8 +423,8 @@ LogicalResult checkLowerable(ModuleOp module) {
       auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
       if (isa<RankedTensorType>(constant.getType()) &&
           (!dense || !dense.isSplat()))
-        return op->emitOpError() << "only splat constant tiles can be "
-                                    "lowered; build others from tile.iota";
+        return emitLocatedOpError(op) << "only splat constant tiles can be "
+                                         "lowered; build others from tile.iota";
     }
     return WalkResult::advance();
   });

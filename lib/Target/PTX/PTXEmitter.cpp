@@ -30,8 +30,6 @@ using namespace kiln;
 
 static constexpr llvm::StringLiteral kTriple = "nvptx64-nvidia-cuda";
 
-bool kiln::isSupportedChip(llvm::StringRef chip) { return chip == "sm_90a"; }
-
 static void initializeNVPTX() {
   static std::once_flag once;
   std::call_once(once, [] {

@@ -571,12 +571,13 @@ tile.kernel @extent_attr() attributes {e = #tile.extent<arg = 1>} { tile.return 
 
 // -----
 
-func.func @async_load_space(%a: !tile.desc<128x64xf16>, %i: i32, %buf: memref<128x64xf16>) {
+tile.kernel @async_load_space(%a: !tile.desc<128x64xf16>, %i: i32) {
   %r = aref.create arrivals 1 : !aref.ref<[tensor<128x64xf16>], depth = 2>
+  %buf = memref.alloca() : memref<128x64xf16>
   // expected-error @+1 {{buffer 'memref<128x64xf16>' must be in shared memory (address space 3)}}
   tile.async_load %a[%i, %i] -> %buf, %r[%i]
       : !tile.desc<128x64xf16>, memref<128x64xf16>, !aref.ref<[tensor<128x64xf16>], depth = 2>
-  return
+  tile.return
 }
 
 // -----
@@ -716,12 +717,124 @@ tile.kernel @slice_negative(%x: f32) {
 
 #MMA = #tile.mma<warpgroups = 1>
 
-// 96 rows are not whole 64-row blocks of an accumulator layout: no thread
-// holds its part of them as registers of the input.
+// 96 rows are not whole 64-row blocks of an accumulator layout: the type
+// itself is refused.
 tile.kernel @rows96(%x: !tile.desc<128x64xf32>, %y: !tile.desc<128x64xf32>, %i: i32) {
   %t = tile.load %x[%i, %i] : !tile.desc<128x64xf32> -> tensor<128x64xf32, #MMA>
-  // expected-error @+1 {{takes a part that the threads do not each already hold in #tile.mma<warpgroups = 1>; only such parts (column chunks of an accumulator, for instance) are supported}}
+  // expected-error @+1 {{mma layout over 1 warp groups needs rows in multiples of 64, got 96}}
   %s = tile.extract_slice %t [0, 0] : tensor<128x64xf32, #MMA> -> tensor<96x64xf32, #MMA>
   tile.store %s, %y[%i, %i] : tensor<96x64xf32, #MMA>, !tile.desc<128x64xf32>
+  tile.return
+}
+
+// -----
+
+// Descriptors are the kernel's arguments: the lowering finds a load's tensor
+// map by the argument it names.
+tile.kernel @desc_select(%a: !tile.desc<128xf32>, %b: !tile.desc<128xf32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %p = arith.cmpi sgt, %n, %c0 : i32
+  %d = arith.select %p, %a, %b : !tile.desc<128xf32>
+  // expected-error @+1 {{'tile.load' op must use a !tile.desc argument of its enclosing tile.kernel}}
+  %t = tile.load %d[%c0] : !tile.desc<128xf32> -> tensor<128xf32>
+  tile.store %t, %a[%c0] : tensor<128xf32>, !tile.desc<128xf32>
+  tile.return
+}
+
+// -----
+
+// Also where the chosen descriptor is never used.
+tile.kernel @desc_select_unused(%a: !tile.desc<128xf32>, %b: !tile.desc<128xf32>, %n: i32) {
+  %c0 = arith.constant 0 : i32
+  %p = arith.cmpi sgt, %n, %c0 : i32
+  // expected-error @+1 {{'arith.select' op makes a !tile.desc; descriptors are arguments of the tile.kernel, and cannot be selected or computed}}
+  %d = arith.select %p, %a, %b : !tile.desc<128xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @desc_loop_carried(%a: !tile.desc<128xf32>, %b: !tile.desc<128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  // expected-error @+1 {{'scf.for' op has a !tile.desc block argument; descriptors are arguments of the tile.kernel, not values carried through regions}}
+  %r = scf.for %i = %c0 to %c2 step %c1 iter_args(%d = %a) -> (!tile.desc<128xf32>) {
+    scf.yield %b : !tile.desc<128xf32>
+  }
+  tile.return
+}
+
+// -----
+
+func.func @store_outside_kernel(%t: tensor<64xf32>, %c: !tile.desc<64xf32>, %i: i32) {
+  // expected-error @+1 {{'tile.store' op must use a !tile.desc argument of its enclosing tile.kernel}}
+  tile.store %t, %c[%i] : tensor<64xf32>, !tile.desc<64xf32>
+  return
+}
+
+// -----
+
+// The name is the PTX entry's and, prefixed, the launcher's C function's.
+// expected-error @+1 {{'tile.kernel' op name 'gemm-v2' is not an identifier (letters, digits and _, not starting with a digit); it names the PTX entry and the C launcher}}
+tile.kernel @"gemm-v2"() {
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{a block of more than 262144 elements is larger than a CTA can hold}}
+tile.kernel @huge_block(%c: !tile.desc<8192x256xf32>) {
+  tile.return
+}
+
+
+// -----
+
+// 512 elements per thread: twice what a thread's registers hold (256 is
+// allowed, test/Dialect/Tile/ops.mlir).
+#B = #tile.blocked<elems = [1, 4], threads = [1, 32], warps = [4, 1]>
+tile.kernel @too_many_registers(%c: !tile.desc<256x256xf32>, %x: f32, %i: i32) {
+  // expected-error @+1 {{a tile of shape 256x256 gives each of its 128 threads 512 elements in registers; at most 256 fit}}
+  %t = tile.splat %x : tensor<256x256xf32, #B>
+  tile.return
+}
+
+// -----
+
+// Layouts verify against the tiles they lay out.
+#M = #tile.mma<warpgroups = 1>
+tile.kernel @mma_rank(%x: f32) {
+  // expected-error @+1 {{mma layout holds 2-D tiles, not rank 1}}
+  %t = tile.splat %x : tensor<64xf32, #M>
+  tile.return
+}
+
+// -----
+
+#B = #tile.blocked<elems = [1, 1], threads = [1, 32], warps = [4, 1]>
+tile.kernel @blocked_rank(%x: f32) {
+  // expected-error @+1 {{blocked layout of rank 2 cannot hold a tensor of rank 1}}
+  %t = tile.splat %x : tensor<64xf32, #B>
+  tile.return
+}
+
+// -----
+
+#M = #tile.mma<warpgroups = 1>
+// expected-error @+1 {{slice of dimension 2 of a rank-2 layout; the parent needs rank 2 or more and the dimension must be one of its own}}
+#S = #tile.slice<dim = 2, parent = #M>
+tile.kernel @slice_dim(%x: f32) {
+  %t = tile.splat %x : tensor<64xf32, #S>
+  tile.return
+}
+
+// -----
+
+#M = #tile.mma<warpgroups = 1>
+#S = #tile.slice<dim = 0, parent = #M>
+// expected-error @+1 {{slice of dimension 0 of a rank-1 layout; the parent needs rank 2 or more and the dimension must be one of its own}}
+#S2 = #tile.slice<dim = 0, parent = #S>
+tile.kernel @slice_of_row(%x: f32) {
   tile.return
 }

@@ -220,6 +220,18 @@ tile.kernel @types(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256xf32>,
 
 // -----
 
+// A tile of 128 x 256 f32 over the 128 threads of one warp group gives each
+// thread 256 elements: the most a layout may hold
+// (test/Dialect/Tile/invalid.mlir has 512).
+// CHECK-LABEL: tile.kernel @full_registers
+// CHECK: tensor<128x256xf32, #tile.blocked<elems = [1, 4], threads = [1, 32], warps = [4, 1]>>
+tile.kernel @full_registers(%x: f32) {
+  %t = tile.splat %x : tensor<128x256xf32, #tile.blocked<elems = [1, 4], threads = [1, 32], warps = [4, 1]>>
+  tile.return
+}
+
+// -----
+
 // Budgets may use the whole register file: 128 x 64 + 256 x 224 = 65536.
 // Empty roles are allowed.
 // CHECK-LABEL: tile.kernel @full_register_file

@@ -13,6 +13,7 @@
 #ifndef KILN_TARGET_PTX_PTXEMITTER_H
 #define KILN_TARGET_PTX_PTXEMITTER_H
 
+#include "kiln/Target/Chips.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -31,9 +32,6 @@ struct PTXTarget {
   std::string features = "+ptx80";
   unsigned optLevel = 3;
 };
-
-/// The chips Kiln can compile for; `isSupportedChip` checks a name.
-bool isSupportedChip(llvm::StringRef chip);
 
 /// Translates an LLVM-dialect module to LLVM IR for the NVPTX target.
 /// Errors go to the module's diagnostic handler.

@@ -120,9 +120,18 @@ LogicalResult DescType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "a tensor descriptor has at most 5 dimensions "
                           "(the tensor-memory accelerator's limit), got "
                        << blockShape.size();
-  for (int64_t d : blockShape)
+  // 2^18 elements: 1024 threads of 256 registers each, more than the 227 KB
+  // of shared memory holds of any element type; no CTA holds a larger tile.
+  constexpr int64_t kMaxBlockElems = int64_t(1) << 18;
+  int64_t elems = 1;
+  for (int64_t d : blockShape) {
     if (d < 1)
       return emitError() << "block dimensions must be positive, got " << d;
+    elems = d > kMaxBlockElems ? kMaxBlockElems + 1 : elems * d;
+    if (elems > kMaxBlockElems)
+      return emitError() << "a block of more than " << kMaxBlockElems
+                         << " elements is larger than a CTA can hold";
+  }
   if (elementType.isInteger(1) || !elementType.isIntOrFloat())
     return emitError() << "descriptor element type must be an integer of 8 to "
                           "64 bits or a float, got "
@@ -180,6 +189,33 @@ static int64_t product(ArrayRef<int64_t> values) {
   return p;
 }
 
+/// a * b, or INT64_MAX where that overflows: element counts of absurd
+/// shapes only need to compare as too large.
+static int64_t saturatingMul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+/// The most elements of one tile a thread holds in registers. A thread has
+/// 255 registers, so more can only spill; and lowering makes one SSA value
+/// per element, so far more (a splat of 8192x256 over 128 threads) would
+/// take the compiler minutes and gigabytes instead of giving an error.
+static constexpr int64_t kMaxElemsPerThread = 256;
+
+static LogicalResult
+verifyElemsPerThread(int64_t elems, int64_t threads, ArrayRef<int64_t> shape,
+                     function_ref<InFlightDiagnostic()> emitError) {
+  if (elems <= kMaxElemsPerThread)
+    return success();
+  InFlightDiagnostic diag = emitError() << "a tile of shape ";
+  llvm::interleave(shape, diag, "x");
+  return diag << " gives each of its " << threads << " threads "
+              << (elems == INT64_MAX ? std::string("too many")
+                                     : std::to_string(elems))
+              << " elements in registers; at most " << kMaxElemsPerThread
+              << " fit";
+}
+
 LogicalResult
 BlockedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           ArrayRef<int64_t> elems, ArrayRef<int64_t> threads,
@@ -207,7 +243,8 @@ int64_t BlockedLayoutAttr::getElemsPerThread(ArrayRef<int64_t> shape) const {
   int64_t n = 1;
   for (auto [d, size] : llvm::enumerate(shape)) {
     int64_t cover = getElems()[d] * getThreads()[d] * getWarps()[d];
-    n *= getElems()[d] * std::max<int64_t>(1, size / cover);
+    n = saturatingMul(
+        n, saturatingMul(getElems()[d], std::max<int64_t>(1, size / cover)));
   }
   return n;
 }
@@ -224,7 +261,14 @@ LogicalResult BlockedLayoutAttr::verifyShape(
       return emitError() << "blocked layout does not tile dimension " << d
                          << " of size " << size;
   }
-  return success();
+  return verifyElemsPerThread(getElemsPerThread(shape), getNumThreads(), shape,
+                              emitError);
+}
+
+LogicalResult BlockedLayoutAttr::verifyEncoding(
+    ArrayRef<int64_t> shape, Type,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  return verifyShape(shape, emitError);
 }
 
 //===----------------------------------------------------------------------===//
@@ -307,6 +351,14 @@ kiln::tile::getRegisterOffsets(DistributedLayoutAttr layout,
   return getSliceOffsets(cast<SliceLayoutAttr>(layout), shape);
 }
 
+int64_t kiln::tile::getLayoutRank(DistributedLayoutAttr layout) {
+  if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout))
+    return blocked.getRank();
+  if (isa<MmaLayoutAttr>(layout))
+    return 2;
+  return getLayoutRank(cast<SliceLayoutAttr>(layout).getParent()) - 1;
+}
+
 int64_t kiln::tile::getLayoutCoverage(DistributedLayoutAttr layout,
                                       int64_t dim) {
   if (auto blocked = dyn_cast<BlockedLayoutAttr>(layout))
@@ -385,7 +437,7 @@ LogicalResult MmaLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError
 int64_t MmaLayoutAttr::getNumThreads() const { return 128 * getWarpgroups(); }
 
 int64_t MmaLayoutAttr::getElemsPerThread(ArrayRef<int64_t> shape) const {
-  return shape[0] / (64 * getWarpgroups()) * (shape[1] / 2);
+  return saturatingMul(shape[0] / (64 * getWarpgroups()), shape[1] / 2);
 }
 
 LogicalResult MmaLayoutAttr::verifyShape(
@@ -402,7 +454,14 @@ LogicalResult MmaLayoutAttr::verifyShape(
     return emitError() << "mma layout needs a multiple of 8 columns up to "
                           "256, got "
                        << shape[1];
-  return success();
+  return verifyElemsPerThread(getElemsPerThread(shape), getNumThreads(), shape,
+                              emitError);
+}
+
+LogicalResult MmaLayoutAttr::verifyEncoding(
+    ArrayRef<int64_t> shape, Type,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  return verifyShape(shape, emitError);
 }
 
 //===----------------------------------------------------------------------===//
@@ -416,6 +475,12 @@ SliceLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "slice layout needs a distributed parent layout";
   if (dim < 0)
     return emitError() << "slice dimension must be non-negative, got " << dim;
+  int64_t parentRank = getLayoutRank(parent);
+  if (dim >= parentRank || parentRank < 2)
+    return emitError() << "slice of dimension " << dim << " of a rank-"
+                       << parentRank
+                       << " layout; the parent needs rank 2 or more and the "
+                          "dimension must be one of its own";
   return success();
 }
 
@@ -427,12 +492,18 @@ int64_t SliceLayoutAttr::getElemsPerThread(ArrayRef<int64_t> shape) const {
   return getRegisterOffsets(*this, shape).size();
 }
 
+LogicalResult SliceLayoutAttr::verifyEncoding(
+    ArrayRef<int64_t> shape, Type,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  return verifyShape(shape, emitError);
+}
+
 LogicalResult SliceLayoutAttr::verifyShape(
     ArrayRef<int64_t> shape,
     function_ref<InFlightDiagnostic()> emitError) const {
-  if (getDim() > static_cast<int64_t>(shape.size()))
-    return emitError() << "slice of dimension " << getDim()
-                       << " cannot hold a tile of rank " << shape.size();
+  if (static_cast<int64_t>(shape.size()) + 1 != getLayoutRank(getParent()))
+    return emitError() << "slice of a rank-" << getLayoutRank(getParent())
+                       << " layout cannot hold a tile of rank " << shape.size();
   SmallVector<int64_t> parentShape(shape);
   parentShape.insert(parentShape.begin() + getDim(),
                      getLayoutCoverage(getParent(), getDim()));

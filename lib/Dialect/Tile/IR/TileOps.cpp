@@ -211,6 +211,15 @@ void KernelOp::print(OpAsmPrinter &p) {
 }
 
 LogicalResult KernelOp::verify() {
+  // The name becomes the PTX entry and, prefixed, the launcher's C function.
+  StringRef name = getSymName();
+  auto identifierChar = [](char c) { return llvm::isAlnum(c) || c == '_'; };
+  if (name.empty() || llvm::isDigit(name.front()) ||
+      !llvm::all_of(name, identifierChar))
+    return emitOpError() << "name '" << name
+                         << "' is not an identifier (letters, digits and _, "
+                            "not starting with a digit); it names the PTX "
+                            "entry and the C launcher";
   FunctionType type = getFunctionType();
   if (type.getNumResults() != 0)
     return emitOpError() << "must not return values; write results through "
@@ -295,7 +304,31 @@ LogicalResult KernelOp::verifyRegions() {
   if (entry.getArgumentTypes() != getFunctionType().getInputs())
     return emitOpError() << "entry block arguments do not match the kernel "
                             "signature";
-  return success();
+  // Each descriptor is a kernel argument: the launcher builds one tensor map
+  // per argument, and the lowering reads the map, shape and strides of a
+  // tile.load or tile.store from the argument it names. A descriptor chosen
+  // at run time (select, scf.if, a loop-carried value) has none to name.
+  WalkResult walk = getBody().walk([](Operation *op) {
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (isa<DescType>(arg.getType())) {
+            op->emitOpError()
+                << "has a !tile.desc block argument; descriptors are "
+                   "arguments of the tile.kernel, not values carried "
+                   "through regions";
+            return WalkResult::interrupt();
+          }
+    for (Type type : op->getResultTypes())
+      if (isa<DescType>(type)) {
+        op->emitOpError() << "makes a !tile.desc; descriptors are arguments "
+                             "of the tile.kernel, and cannot be selected or "
+                             "computed";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
 }
 
 void KernelOp::getAsmBlockArgumentNames(Region &region,
@@ -343,7 +376,19 @@ int64_t kiln::tile::getGridDivisor(KernelOp kernel, GridExtentAttr extent) {
 // Memory
 //===----------------------------------------------------------------------===//
 
+/// An op that reads or writes through a descriptor names one of its
+/// kernel's arguments (KernelOp::verifyRegions says why).
+static LogicalResult verifyDescArg(Operation *op, Value desc) {
+  auto arg = dyn_cast<BlockArgument>(desc);
+  if (arg && isa_and_nonnull<KernelOp>(arg.getOwner()->getParentOp()))
+    return success();
+  return op->emitOpError() << "must use a !tile.desc argument of its "
+                              "enclosing tile.kernel";
+}
+
 LogicalResult BlockDimOp::verify() {
+  if (failed(verifyDescArg(*this, getDesc())))
+    return failure();
   int64_t rank = getDesc().getType().getRank();
   auto index = static_cast<int64_t>(getIndex());
   if (index < 0 || index >= rank)
@@ -358,6 +403,8 @@ OpFoldResult BlockDimOp::fold(FoldAdaptor) {
 }
 
 LogicalResult DimOp::verify() {
+  if (failed(verifyDescArg(*this, getDesc())))
+    return failure();
   int64_t rank = getDesc().getType().getRank();
   auto index = static_cast<int64_t>(getIndex());
   if (index < 0 || index >= rank)
@@ -366,8 +413,11 @@ LogicalResult DimOp::verify() {
   return success();
 }
 
-static LogicalResult verifyCoords(Operation *op, DescType desc,
+static LogicalResult verifyCoords(Operation *op, Value descValue,
                                   ValueRange coords) {
+  if (failed(verifyDescArg(op, descValue)))
+    return failure();
+  auto desc = cast<DescType>(descValue.getType());
   if (static_cast<int64_t>(coords.size()) != desc.getRank())
     return op->emitOpError() << "needs " << desc.getRank()
                              << " coordinates for a rank-" << desc.getRank()
@@ -393,21 +443,21 @@ static LogicalResult verifyTileFitsDesc(Operation *op, DescType desc,
 
 LogicalResult LoadOp::verify() {
   DescType desc = getDesc().getType();
-  if (failed(verifyCoords(*this, desc, getCoords())))
+  if (failed(verifyCoords(*this, getDesc(), getCoords())))
     return failure();
   return verifyTileFitsDesc(*this, desc, getResult().getType(), "result");
 }
 
 LogicalResult StoreOp::verify() {
   DescType desc = getDesc().getType();
-  if (failed(verifyCoords(*this, desc, getCoords())))
+  if (failed(verifyCoords(*this, getDesc(), getCoords())))
     return failure();
   return verifyTileFitsDesc(*this, desc, getValue().getType(), "value");
 }
 
 LogicalResult ScalarLoadOp::verify() {
   DescType desc = getDesc().getType();
-  if (failed(verifyCoords(*this, desc, getCoords())))
+  if (failed(verifyCoords(*this, getDesc(), getCoords())))
     return failure();
   if (getResult().getType() != desc.getElementType())
     return emitOpError() << "result type " << getResult().getType()
@@ -493,7 +543,7 @@ static LogicalResult verifySharedBuffer(Operation *op, MemRefType type,
 
 LogicalResult AsyncLoadOp::verify() {
   DescType desc = getDesc().getType();
-  if (failed(verifyCoords(*this, desc, getCoords())) ||
+  if (failed(verifyCoords(*this, getDesc(), getCoords())) ||
       failed(verifySharedBuffer(*this, getBuffer().getType(), "buffer")))
     return failure();
   MemRefType buffer = getBuffer().getType();
@@ -633,6 +683,81 @@ static bool usesTensorCores(Region &region) {
                                      : WalkResult::advance();
       })
       .wasInterrupted();
+}
+
+/// Values of `region` used by ops outside it: the parser resolves a
+/// forward reference made before a role to a value the role defines, and
+/// such a use outlives the region when a later role fails to parse.
+static void dropUsesOfRegionValues(Region &region) {
+  region.walk([](Operation *op) {
+    for (Value result : op->getResults())
+      result.dropAllUses();
+    for (Region &nested : op->getRegions())
+      for (Block &block : nested)
+        for (BlockArgument arg : block.getArguments())
+          arg.dropAllUses();
+  });
+  for (Block &block : region)
+    for (BlockArgument arg : block.getArguments())
+      arg.dropAllUses();
+}
+
+// `warps` $warps `regs` $regs $roles attr-dict. By hand rather than from the
+// declarative format, whose parser frees the roles parsed so far when a
+// later one fails while ops outside them still use their values (a
+// use-after-free on input such as a redefined value in the second role).
+ParseResult WarpSpecializeOp::parse(OpAsmParser &parser,
+                                    OperationState &result) {
+  DenseI32ArrayAttr warps, regs;
+  if (parser.parseKeyword("warps") ||
+      parser.parseCustomAttributeWithFallback(warps, Type{}) ||
+      parser.parseKeyword("regs") ||
+      parser.parseCustomAttributeWithFallback(regs, Type{}))
+    return failure();
+  Properties &props = result.getOrAddProperties<Properties>();
+  props.warps = warps;
+  props.regs = regs;
+  SmallVector<std::unique_ptr<Region>> roles;
+  auto fail = [&] {
+    for (std::unique_ptr<Region> &role : roles)
+      dropUsesOfRegionValues(*role);
+    return failure();
+  };
+  // Each role parses into a region owned here, so that a failed one is
+  // cleaned up too.
+  roles.push_back(std::make_unique<Region>());
+  OptionalParseResult parsed = parser.parseOptionalRegion(*roles.back());
+  if (!parsed.has_value()) {
+    roles.pop_back();
+  } else {
+    if (failed(*parsed))
+      return fail();
+    while (succeeded(parser.parseOptionalComma())) {
+      roles.push_back(std::make_unique<Region>());
+      if (parser.parseRegion(*roles.back()))
+        return fail();
+    }
+  }
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseOptionalAttrDict(result.attributes) ||
+      failed(verifyInherentAttrs(result.name, result.attributes, [&] {
+        return parser.emitError(loc)
+               << "'" << result.name.getStringRef() << "' op ";
+      })))
+    return fail();
+  result.addRegions(roles);
+  return success();
+}
+
+void WarpSpecializeOp::print(OpAsmPrinter &p) {
+  p << " warps ";
+  p.printStrippedAttrOrType(getWarpsAttr());
+  p << " regs ";
+  p.printStrippedAttrOrType(getRegsAttr());
+  p << ' ';
+  llvm::interleaveComma(getRoles(), p,
+                        [&](Region &region) { p.printRegion(region); });
+  p.printOptionalAttrDict((*this)->getAttrs(), {"warps", "regs"});
 }
 
 LogicalResult WarpSpecializeOp::verify() {

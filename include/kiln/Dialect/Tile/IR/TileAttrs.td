@@ -10,6 +10,7 @@
 include "kiln/Dialect/Tile/IR/TileBase.td"
 include "mlir/IR/EnumAttr.td"
 include "kiln/Dialect/Tile/IR/TileAttrInterfaces.td"
+include "mlir/IR/TensorEncoding.td"
 
 //===----------------------------------------------------------------------===//
 // Enums
@@ -63,7 +64,8 @@ def Tile_GridExtentAttr : Tile_Attr<"GridExtent", "extent"> {
 //===----------------------------------------------------------------------===//
 
 def Tile_BlockedLayoutAttr : Tile_Attr<"BlockedLayout", "blocked",
-    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>]> {
+    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>,
+     DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
   let summary = "Tensor elements spread over threads in contiguous blocks";
   let description = [{
     Per dimension `d` (row-major: the last dimension varies fastest), each
@@ -91,7 +93,8 @@ def Tile_BlockedLayoutAttr : Tile_Attr<"BlockedLayout", "blocked",
 }
 
 def Tile_MmaLayoutAttr : Tile_Attr<"MmaLayout", "mma",
-    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>]> {
+    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>,
+     DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
   let summary = "The accumulator layout of wgmma over warp groups";
   let description = [{
     How the registers of `warpgroups` warp groups hold an M×N accumulator
@@ -111,7 +114,8 @@ def Tile_MmaLayoutAttr : Tile_Attr<"MmaLayout", "mma",
 }
 
 def Tile_SliceLayoutAttr : Tile_Attr<"SliceLayout", "slice",
-    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>]> {
+    [DeclareAttrInterfaceMethods<Tile_DistributedLayoutInterface>,
+     DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
   let summary = "A parent layout with one dimension removed";
   let description = [{
     The layout of a tile that has one dimension fewer than tiles of

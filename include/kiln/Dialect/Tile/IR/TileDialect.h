@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
+#include "mlir/IR/TensorEncoding.h"
 
 #include "kiln/Dialect/Tile/IR/TileDialect.h.inc"
 #include "kiln/Dialect/Tile/IR/TileEnums.h.inc"
@@ -43,6 +44,9 @@ BlockedLayoutAttr getDefaultBlockedLayout(mlir::MLIRContext *ctx,
 /// layout replicates). The thread base is emitted by lowering.
 llvm::SmallVector<llvm::SmallVector<int64_t>>
 getRegisterOffsets(DistributedLayoutAttr layout, llvm::ArrayRef<int64_t> shape);
+
+/// The rank of the tiles `layout` holds.
+int64_t getLayoutRank(DistributedLayoutAttr layout);
 
 /// The extent along `dim` that one pass of `layout`'s threads covers.
 int64_t getLayoutCoverage(DistributedLayoutAttr layout, int64_t dim);

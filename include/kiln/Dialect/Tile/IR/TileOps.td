@@ -523,7 +523,8 @@ def Tile_WarpSpecializeOp : Tile_Op<"warp_specialize", [
   }];
   let arguments = (ins DenseI32ArrayAttr:$warps, DenseI32ArrayAttr:$regs);
   let regions = (region VariadicRegion<MaxSizedRegion<1>>:$roles);
-  let assemblyFormat = "`warps` $warps `regs` $regs $roles attr-dict";
+  // `warps` $warps `regs` $regs $roles attr-dict, parsed by hand: see parse.
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// Threads of the whole CTA: all roles together.
