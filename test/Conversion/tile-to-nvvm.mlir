@@ -54,16 +54,24 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 #L = #tile.blocked<elems = [1, 8], threads = [2, 16], warps = [4, 1]>
 
 // Stores of bf16 go out 8 at a time (16 bytes); the address uses the row
-// stride; elements outside the tensor are skipped one by one. The metadata
-// marks the stored-to tensor written, so the runtime rejects overlapping
-// rows for it.
+// stride. A tile inside the tensor with aligned rows is written with no
+// check per run: one test of the tile (origin >= 0 and origin <= extent -
+// shape, per dimension) and of alignment, then the 8 vector stores a thread
+// makes, unconditionally. Elsewhere each run is checked, and elements
+// outside the tensor are skipped one by one. The metadata marks the
+// stored-to tensor written, so the runtime rejects overlapping rows for it.
 // CHECK-LABEL: llvm.func @store
 // CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32)
 // CHECK-SAME: name = "y", rank = 2 : i64, tma = false, written = true}
-// A 16-byte store needs, besides the bounds, a base on 16 bytes, a row
-// stride of a multiple of 8 elements, and a column of a multiple of 8.
 // CHECK: %[[VEC:.*]] = vector.broadcast %[[V]] : bf16 to vector<64xbf16>
 // CHECK: arith.muli %{{.*}}, %[[STRIDE]] overflow<nsw> : i64
+// CHECK: %[[ROW_LO:.*]] = arith.cmpi sge, %[[I]], %{{.*}} : i32
+// CHECK: %[[ROW_ROOM:.*]] = arith.subi %[[ROWS]], %{{.*}} : i32
+// CHECK: %[[ROW_HI:.*]] = arith.cmpi sle, %[[I]], %[[ROW_ROOM]] : i32
+// CHECK: %[[COL_ROOM:.*]] = arith.subi %[[COLS]], %{{.*}} : i32
+// CHECK: %[[COL_HI:.*]] = arith.cmpi sle, %[[I]], %[[COL_ROOM]] : i32
+// A 16-byte store needs a base on 16 bytes, a row stride of a multiple of
+// 8 elements, and a column of a multiple of 8.
 // CHECK: %[[ADDR:.*]] = llvm.ptrtoint %[[BASE]] : !llvm.ptr<1> to i64
 // CHECK: %[[C15:.*]] = arith.constant 15 : i64
 // CHECK: %[[LOWB:.*]] = arith.andi %[[ADDR]], %[[C15]] : i64
@@ -76,12 +84,16 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // CHECK: %[[LOWC:.*]] = arith.andi %{{.*}}, %[[C7C]] : i32
 // CHECK: %[[OKC:.*]] = arith.cmpi eq, %[[LOWC]]
 // CHECK: %[[ALIGNED:.*]] = arith.andi %[[OKBS]], %[[OKC]] : i1
-// CHECK: %[[FAST:.*]] = arith.andi %{{.*}}, %[[ALIGNED]] : i1
-// CHECK: scf.if %[[FAST]]
-// CHECK:   llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<1>
-// CHECK: } else {
-// CHECK:   scf.if
-// CHECK:     llvm.store %{{.*}}, %{{.*}} : bf16, !llvm.ptr<1>
+// CHECK: %[[TILE_FAST:.*]] = arith.andi %{{.*}}, %[[ALIGNED]] : i1
+// CHECK: scf.if %[[TILE_FAST]] {
+// CHECK-COUNT-8: llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<1>
+// CHECK-NEXT: } else {
+// CHECK:   arith.cmpi slt, %{{.*}}, %[[ROWS]] : i32
+// CHECK:   scf.if %{{.*}} {
+// CHECK:     llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<1>
+// CHECK:   } else {
+// CHECK:     scf.if
+// CHECK:       llvm.store %{{.*}}, %{{.*}} : bf16, !llvm.ptr<1>
 tile.kernel @store(%y: !tile.desc<64x128xbf16>, %v: bf16, %i: i32) {
   %t = tile.splat %v : tensor<64x128xbf16, #L>
   tile.store %t, %y[%i, %i] : tensor<64x128xbf16, #L>, !tile.desc<64x128xbf16>

@@ -188,8 +188,7 @@ Value kiln::emitMaskedLoad(OpBuilder &b, Location loc, Value addr, Value cond,
   return fromStorage(b, loc, ifOp.getResult(0), elementType);
 }
 
-/// Elements per vector access: the run, capped at 16 bytes.
-static int64_t getVectorWidth(int64_t run, Type elementType) {
+int64_t kiln::getVectorWidth(int64_t run, Type elementType) {
   int64_t bytes = (elementType.getIntOrFloatBitWidth() + 7) / 8;
   int64_t width = std::min<int64_t>(run, 16 / bytes);
   while (width > 1 && (run % width != 0 || (width & (width - 1)) != 0))
@@ -205,10 +204,11 @@ static int64_t getVectorWidth(int64_t run, Type elementType) {
 /// step), which folds it away. It can say false for an aligned address
 /// (a misaligned base that strides make up for); that only costs the slow
 /// path.
-static Value emitAligned(OpBuilder &b, Location loc, const DescValues &desc,
-                         ValueRange coords, int64_t width,
-                         int64_t elementBytes) {
+Value kiln::emitAligned(OpBuilder &b, Location loc, const DescValues &desc,
+                        ValueRange coords, int64_t width, Type elementType) {
   Type i64 = b.getI64Type();
+  int64_t elementBytes =
+      (getStorageType(elementType).getIntOrFloatBitWidth() + 7) / 8;
   auto isMultiple = [&](Value v, int64_t of) {
     unsigned bits = v.getType().getIntOrFloatBitWidth();
     Value low = arith::AndIOp::create(
@@ -227,10 +227,28 @@ static Value emitAligned(OpBuilder &b, Location loc, const DescValues &desc,
 /// of it inside the tensor, and aligned.
 static Value emitWholeAccess(OpBuilder &b, Location loc, const DescValues &desc,
                              ValueRange coords, int64_t width,
-                             int64_t elementBytes) {
+                             Type elementType) {
   Value inside = emitInBounds(b, loc, desc, coords, width);
-  Value aligned = emitAligned(b, loc, desc, coords, width, elementBytes);
+  Value aligned = emitAligned(b, loc, desc, coords, width, elementType);
   return arith::AndIOp::create(b, loc, inside, aligned);
+}
+
+Value kiln::emitTileInBounds(OpBuilder &b, Location loc, const DescValues &desc,
+                             ValueRange origin, ArrayRef<int64_t> shape) {
+  // origin <= extent - shape rather than origin + shape <= extent, which
+  // could overflow i32 near its end; extents are at least 0.
+  Value ok;
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    Value lo = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
+                                     origin[d], emitI32(b, loc, 0));
+    Value room =
+        arith::SubIOp::create(b, loc, desc.extents[d], emitI32(b, loc, size));
+    Value hi = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
+                                     origin[d], room);
+    Value both = arith::AndIOp::create(b, loc, lo, hi);
+    ok = ok ? arith::AndIOp::create(b, loc, ok, both) : both;
+  }
+  return ok;
 }
 
 /// Coordinates `delta` elements further along the last dimension.
@@ -259,7 +277,7 @@ SmallVector<Value> kiln::emitRunLoad(OpBuilder &b, Location loc,
     }
     // Fast path: the whole access is inside the tensor and aligned.
     auto vecType = VectorType::get({width}, storage);
-    Value fast = emitWholeAccess(b, loc, desc, c, width, bytes / width);
+    Value fast = emitWholeAccess(b, loc, desc, c, width, elementType);
     auto ifOp = scf::IfOp::create(b, loc, TypeRange{vecType}, fast,
                                   /*withElseRegion=*/true);
     {
@@ -307,7 +325,7 @@ void kiln::emitRunStore(OpBuilder &b, Location loc, const DescValues &desc,
       continue;
     }
     Value addr = emitElementAddress(b, loc, desc, c, elementType);
-    Value fast = emitWholeAccess(b, loc, desc, c, width, bytes / width);
+    Value fast = emitWholeAccess(b, loc, desc, c, width, elementType);
     auto ifOp = scf::IfOp::create(b, loc, fast, /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
@@ -320,6 +338,39 @@ void kiln::emitRunStore(OpBuilder &b, Location loc, const DescValues &desc,
     b.setInsertionPointToStart(&ifOp.getElseRegion().front());
     for (int64_t i = 0; i < width; ++i)
       storeOne(stepLast(b, loc, c, i), elems[start + i]);
+  }
+}
+
+SmallVector<Value> kiln::emitRunAddresses(OpBuilder &b, Location loc,
+                                          const DescValues &desc,
+                                          ValueRange coords, int64_t run,
+                                          Type elementType) {
+  SmallVector<Value> addresses;
+  int64_t width = getVectorWidth(run, elementType);
+  for (int64_t start = 0; start < run; start += width)
+    addresses.push_back(emitElementAddress(
+        b, loc, desc, stepLast(b, loc, coords, start), elementType));
+  return addresses;
+}
+
+void kiln::emitRunStoreAt(OpBuilder &b, Location loc, ArrayRef<Value> addresses,
+                          ArrayRef<Value> elems) {
+  Type elementType = elems.front().getType();
+  Type storage = getStorageType(elementType);
+  int64_t width = getVectorWidth(elems.size(), elementType);
+  int64_t bytes = width * ((storage.getIntOrFloatBitWidth() + 7) / 8);
+  for (auto [i, addr] : llvm::enumerate(addresses)) {
+    ArrayRef<Value> part = elems.slice(i * width, width);
+    if (width == 1) {
+      LLVM::StoreOp::create(b, loc, toStorage(b, loc, part.front()), addr);
+      continue;
+    }
+    SmallVector<Value> stored;
+    for (Value v : part)
+      stored.push_back(toStorage(b, loc, v));
+    Value packed = vector::FromElementsOp::create(
+        b, loc, VectorType::get({width}, storage), stored);
+    LLVM::StoreOp::create(b, loc, packed, addr, bytes);
   }
 }
 

@@ -93,6 +93,33 @@ void emitRunStore(mlir::OpBuilder &b, mlir::Location loc,
                   const DescValues &desc, mlir::ValueRange coords,
                   llvm::ArrayRef<mlir::Value> elems);
 
+/// Elements per vector access of a run of `run` elements: the run, capped
+/// at 16 bytes, a power of two that divides it.
+int64_t getVectorWidth(int64_t run, mlir::Type elementType);
+
+/// True (i1) where the tile of `shape` at `origin` lies inside the tensor.
+mlir::Value emitTileInBounds(mlir::OpBuilder &b, mlir::Location loc,
+                             const DescValues &desc, mlir::ValueRange origin,
+                             llvm::ArrayRef<int64_t> shape);
+
+/// True (i1) where vector accesses of `width` elements starting at `coords`
+/// are aligned (base, strides and the last coordinate; see the definition).
+mlir::Value emitAligned(mlir::OpBuilder &b, mlir::Location loc,
+                        const DescValues &desc, mlir::ValueRange coords,
+                        int64_t width, mlir::Type elementType);
+
+/// The address of each vector access (getVectorWidth elements) of a run of
+/// `run` elements starting at `coords`.
+llvm::SmallVector<mlir::Value>
+emitRunAddresses(mlir::OpBuilder &b, mlir::Location loc, const DescValues &desc,
+                 mlir::ValueRange coords, int64_t run, mlir::Type elementType);
+
+/// Stores a run at the addresses emitRunAddresses gave, without checks: the
+/// caller has established that it lies inside the tensor and is aligned.
+void emitRunStoreAt(mlir::OpBuilder &b, mlir::Location loc,
+                    llvm::ArrayRef<mlir::Value> addresses,
+                    llvm::ArrayRef<mlir::Value> elems);
+
 /// The scalar elements of a 1-D vector.
 llvm::SmallVector<mlir::Value> unpackVector(mlir::OpBuilder &b,
                                             mlir::Location loc,

@@ -325,16 +325,67 @@ public:
         emitElementCoords(rewriter, loc, layout, type.getShape(), tid);
     int64_t run = getContiguousRun(layout, type.getShape());
     SmallVector<Value> elems = unpackVector(rewriter, loc, adaptor.getValue());
-    // One check per run: a whole-tile fast path would duplicate the stores,
-    // and with an epilogue's values live across both copies ptxas spills.
-    for (size_t r = 0; r < coords.size(); r += run) {
-      SmallVector<Value> global =
-          offsetCoords(rewriter, loc, coords[r], adaptor.getCoords());
-      emitRunStore(rewriter, loc, desc, global,
-                   ArrayRef<Value>(elems).slice(r, run));
+    SmallVector<SmallVector<Value>> global;
+    for (size_t r = 0; r < coords.size(); r += run)
+      global.push_back(
+          offsetCoords(rewriter, loc, coords[r], adaptor.getCoords()));
+    Type elt = type.getElementType();
+    auto storeChecked = [&] {
+      for (auto [i, c] : llvm::enumerate(global))
+        emitRunStore(rewriter, loc, desc, c,
+                     ArrayRef<Value>(elems).slice(i * run, run));
+    };
+    // A tile inside the tensor, with aligned rows, is written without a check
+    // per run: one test per store op instead of a compare, a branch and a
+    // slow path per run, which is most of an epilogue's instructions. Tiles
+    // at the edges take the checked path. Stores of accumulators come one
+    // 16-column chunk at a time (tile-chunk-epilogue), so the two copies
+    // each hold only a chunk's values.
+    int64_t width = getVectorWidth(run, elt);
+    if (!hasUniformRuns(layout, type.getShape(), run, width)) {
+      storeChecked();
+      rewriter.eraseOp(op);
+      return success();
     }
+    // The addresses come before the branch, where they dominate the next
+    // chunk's: a row's address is then computed once for the epilogue.
+    SmallVector<SmallVector<Value>> addresses;
+    for (ArrayRef<Value> c : global)
+      addresses.push_back(emitRunAddresses(rewriter, loc, desc, c, run, elt));
+    Value inside = emitTileInBounds(rewriter, loc, desc, adaptor.getCoords(),
+                                    type.getShape());
+    Value aligned =
+        emitAligned(rewriter, loc, desc, global.front(), width, elt);
+    auto ifOp = scf::IfOp::create(
+        rewriter, loc, arith::AndIOp::create(rewriter, loc, inside, aligned),
+        /*withElseRegion=*/true);
+    rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    for (auto [i, a] : llvm::enumerate(addresses))
+      emitRunStoreAt(rewriter, loc, a,
+                     ArrayRef<Value>(elems).slice(i * run, run));
+    rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
+    storeChecked();
     rewriter.eraseOp(op);
     return success();
+  }
+
+private:
+  /// Whether one alignment test serves every run of a thread: no dimension
+  /// wraps (coordinates taken modulo the extent are not a fixed distance
+  /// apart), and the runs start a multiple of `width` elements apart along
+  /// the last dimension, so that the first run's alignment is every run's.
+  static bool hasUniformRuns(DistributedLayoutAttr layout,
+                             ArrayRef<int64_t> shape, int64_t run,
+                             int64_t width) {
+    for (auto [d, size] : llvm::enumerate(shape))
+      if (size < getLayoutCoverage(layout, d))
+        return false;
+    SmallVector<SmallVector<int64_t>> offsets =
+        getRegisterOffsets(layout, shape);
+    for (size_t r = 0; r < offsets.size(); r += run)
+      if ((offsets[r].back() - offsets.front().back()) % width != 0)
+        return false;
+    return true;
   }
 };
 
