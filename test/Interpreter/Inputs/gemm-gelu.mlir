@@ -46,7 +46,7 @@ tile.kernel @gemm_scale_bias_gelu(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256
   %t2 = arith.mulf %t1, %k0 : tensor<128x256xf32>
   %e = math.exp %t2 : tensor<128x256xf32>
   %den = arith.addf %e, %one : tensor<128x256xf32>
-  %y = arith.divf %x, %den : tensor<128x256xf32>
+  %y = arith.divf %x, %den fastmath<afn> : tensor<128x256xf32>
   %out = arith.truncf %y : tensor<128x256xf32> to tensor<128x256xf16>
   tile.store %out, %c[%m, %n] : tensor<128x256xf16>, !tile.desc<128x256xf16>
   tile.return
