@@ -29,6 +29,7 @@ void kiln::buildHopperPipeline(OpPassManager &pm,
       {options.tileM, options.tileN, options.tileK}));
   pm.addPass(tile::createTilePersistentPass(
       {/*all=*/options.persistent || options.pingpong, /*groupRows=*/8}));
+  pm.addPass(tile::createTileGroupOrderPass({/*groupRows=*/8}));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(tile::createTileWarpSpecializePass(

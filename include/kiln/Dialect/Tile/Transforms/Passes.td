@@ -138,6 +138,51 @@ def TilePersistentPass : Pass<"tile-persistent", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def TileGroupOrderPass : Pass<"tile-group-order", "::mlir::ModuleOp"> {
+  let summary = "CTAs of a one-tile-per-CTA kernel take tiles in grouped order";
+  let description = [{
+    For each kernel that is not persistent and has a two-dimensional grid
+    rule, relabels the program instances: CTA `t = y * nx + x` (the order in
+    which the hardware starts them) computes the tile that the grouped order
+    of `tile-persistent` puts at position `t`, `group-rows` rows of tiles at
+    a time, down their columns. A wave of CTAs then shares rows of A and
+    columns of B in L2 instead of sweeping every column of B. Every instance
+    still computes one tile, and the ids still cover the grid once, so the
+    kernel computes the same result. The kernel gets the unit attribute
+    `tile.grouped_order`, and the pass leaves kernels that have it alone.
+
+    Before:
+
+    ```mlir
+    tile.kernel @k(...) grid(%c[1], %c[0]) {
+      %pn = tile.program_id x
+      %pm = tile.program_id y
+      ...
+    }
+    ```
+
+    After:
+
+    ```mlir
+    tile.kernel @k(...) grid(%c[1], %c[0]) attributes {tile.grouped_order} {
+      %gx = ... ceil(tile.dim %c, 1 / 256) ...
+      %gy = ...
+      %x = tile.program_id x
+      %y = tile.program_id y
+      %t = y * gx + x
+      %pm = ... grouped row of tile %t
+      %pn = ... grouped column of tile %t
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"groupRows", "group-rows", "int64_t", /*default=*/"8",
+           "Rows of tiles a group takes before moving on">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def TileRetilePass : Pass<"tile-retile", "::mlir::ModuleOp"> {
   let summary = "Rebuilds a tile program for another tile shape";
   let description = [{

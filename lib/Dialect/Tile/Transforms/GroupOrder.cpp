@@ -1,0 +1,133 @@
+//===- GroupOrder.cpp - CTAs take their tiles in grouped order ------------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A kernel whose program instances each compute one tile runs them in the
+// order the hardware starts CTAs: x fastest. With x along the columns of C,
+// one wave of CTAs takes a few rows of tiles across every column, and reads
+// all of B from memory again for each wave. Relabelling the instances, so
+// that consecutive CTAs take the tiles of a band of rows column by column
+// (the order a persistent kernel walks), keeps the A rows and B columns of a
+// wave in L2. Each instance still computes exactly one tile and the program
+// ids still cover the grid once, so the kernel computes the same thing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/Dialect/Tile/Transforms/Passes.h"
+
+#include "TileOrder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#define DEBUG_TYPE "tile-group-order"
+
+namespace kiln::tile {
+#define GEN_PASS_DEF_TILEGROUPORDERPASS
+#include "kiln/Dialect/Tile/Transforms/Passes.h.inc"
+} // namespace kiln::tile
+
+using namespace mlir;
+using namespace kiln::tile;
+
+static Value i32Const(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, v, 32);
+}
+
+/// ceil(a / d) for non-negative a and positive d.
+static Value ceilDiv(OpBuilder &b, Location loc, Value a, int64_t d) {
+  Value bumped = arith::AddIOp::create(b, loc, a, i32Const(b, loc, d - 1));
+  return arith::DivUIOp::create(b, loc, bumped, i32Const(b, loc, d));
+}
+
+Value kiln::tile::emitGridExtent(OpBuilder &b, Location loc, KernelOp kernel,
+                                 GridExtentAttr extent) {
+  if (extent.isConstant())
+    return i32Const(b, loc, *extent.getValue());
+  Value arg = kernel.getBody().getArgument(*extent.getArg());
+  int64_t div = getGridDivisor(kernel, extent);
+  if (std::optional<int64_t> dim = extent.getDim())
+    return ceilDiv(b, loc,
+                   DimOp::create(b, loc, b.getI32Type(), arg, uint64_t(*dim)),
+                   div);
+  Value scalar = arg;
+  if (scalar.getType() != b.getI32Type())
+    scalar = arith::TruncIOp::create(b, loc, b.getI32Type(), scalar);
+  return ceilDiv(b, loc, scalar, div);
+}
+
+std::pair<Value, Value> kiln::tile::emitGroupedTile(OpBuilder &b, Location loc,
+                                                    Value t, Value gx, Value gy,
+                                                    int64_t groupRows) {
+  Value group = i32Const(b, loc, groupRows);
+  Value perGroup = arith::MulIOp::create(b, loc, group, gx);
+  Value groupId = arith::DivUIOp::create(b, loc, t, perGroup);
+  Value firstRow = arith::MulIOp::create(b, loc, groupId, group);
+  Value rowsLeft = arith::SubIOp::create(b, loc, gy, firstRow);
+  Value groupSize = arith::MinUIOp::create(b, loc, rowsLeft, group);
+  Value inGroup = arith::RemUIOp::create(b, loc, t, perGroup);
+  Value row = arith::AddIOp::create(
+      b, loc, firstRow, arith::RemUIOp::create(b, loc, inGroup, groupSize));
+  Value column = arith::DivUIOp::create(b, loc, inGroup, groupSize);
+  return {row, column};
+}
+
+namespace {
+
+/// Marks a kernel already relabelled, so that running the pass again does
+/// not permute the permutation.
+constexpr llvm::StringLiteral kGroupedAttr = "tile.grouped_order";
+
+class TileGroupOrderPass final
+    : public kiln::tile::impl::TileGroupOrderPassBase<TileGroupOrderPass> {
+public:
+  using TileGroupOrderPassBase::TileGroupOrderPassBase;
+
+  void runOnOperation() override {
+    if (groupRows < 1) {
+      getOperation().emitError()
+          << "tile-group-order: group-rows must be at least 1, got "
+          << static_cast<int64_t>(groupRows);
+      return signalPassFailure();
+    }
+    for (auto kernel : getOperation().getOps<KernelOp>())
+      regroup(kernel);
+  }
+
+private:
+  void regroup(KernelOp kernel) {
+    // Persistent kernels walk their tiles in this order already.
+    if (kernel.getPersistent() || kernel.getPingpong() ||
+        kernel->hasAttr("tile.tile_loop") || kernel->hasAttr(kGroupedAttr))
+      return;
+    std::optional<ArrayAttr> grid = kernel.getGrid();
+    if (!grid || grid->size() != 2)
+      return;
+    SmallVector<ProgramIdOp> ids;
+    kernel.walk([&](ProgramIdOp id) { ids.push_back(id); });
+    if (ids.empty())
+      return;
+
+    Location loc = kernel.getLoc();
+    OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
+    Value gx = emitGridExtent(b, loc, kernel, cast<GridExtentAttr>((*grid)[0]));
+    Value gy = emitGridExtent(b, loc, kernel, cast<GridExtentAttr>((*grid)[1]));
+    Value x = ProgramIdOp::create(b, loc, b.getI32Type(), GridDim::x);
+    Value y = ProgramIdOp::create(b, loc, b.getI32Type(), GridDim::y);
+    // The hardware's order: x fastest.
+    Value t =
+        arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, y, gx), x);
+    auto [row, column] = emitGroupedTile(b, loc, t, gx, gy, groupRows);
+    for (ProgramIdOp id : ids) {
+      if (id.getDim() == GridDim::z)
+        continue;
+      id.getResult().replaceAllUsesWith(id.getDim() == GridDim::x ? column
+                                                                  : row);
+      id.erase();
+    }
+    kernel->setAttr(kGroupedAttr, UnitAttr::get(kernel.getContext()));
+  }
+};
+
+} // namespace
