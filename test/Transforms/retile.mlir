@@ -113,6 +113,110 @@ tile.kernel @slice(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
 
 // -----
 
+// A grid counted in blocks of a descriptor that no load or store ties to a
+// tile: retiling would leave its blocks, and so the grid, at the old size
+// while each program computes a smaller tile.
+// expected-error @+1 {{counts its grid in blocks of argument #3, which no tile.load or tile.store moves; retiling cannot tell whether those blocks follow the tile}}
+tile.kernel @grid_unmoved(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                          %c: !tile.desc<128x256xf32>, %g: !tile.desc<128x256xf32>, %i: i32)
+    grid(%g[1], %g[0]) {
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{divides argument #3 by 128 in its grid; retiling cannot tell whether that is a tile extent}}
+tile.kernel @grid_scalar(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                         %c: !tile.desc<128x256xf32>, %rows: i32, %i: i32)
+    grid(%rows / 128) {
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @block_dim_unmoved(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                               %c: !tile.desc<128x256xf32>, %g: !tile.desc<128x256xf32>) {
+  %pm = tile.program_id y
+  // expected-error @+1 {{reads the block of a descriptor that no tile.load or tile.store moves along dimension 0; retiling cannot tell whether it follows the tile}}
+  %bm = tile.block_dim %g, 0 : !tile.desc<128x256xf32>
+  %m = arith.muli %pm, %bm : i32
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%m, %m] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%m, %m] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%m, %m] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+// -----
+
+// A row sum of the accumulator is a sum over the tile's N columns: with
+// other N tiles it sums other columns.
+tile.kernel @reduce_retiled(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                            %c: !tile.desc<128x256xf32>, %rs: !tile.desc<128xf32>, %i: i32) {
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  // expected-error @+1 {{reduces along dimension 1, a tile extent retiling changes: each program's partial result would cover other elements}}
+  %r = tile.reduce sum %d dim 1 : tensor<128x256xf32> -> tensor<128xf32>
+  tile.store %r, %rs[%i] : tensor<128xf32>, !tile.desc<128xf32>
+  tile.return
+}
+
+// -----
+
+// Which program is the first depends on the tile shape.
+tile.kernel @program_id_compared(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                                 %c: !tile.desc<128x256xf32>, %i: i32) {
+  %pn = tile.program_id x
+  %c0 = arith.constant 0 : i32
+  // expected-error @+1 {{uses tile.program_id other than as a multiple of tile.block_dim or as a coordinate along an extent retiling keeps; which elements a program computes would change with the tile}}
+  %first = arith.cmpi eq, %pn, %c0 : i32
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  scf.if %first {
+    tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  }
+  tile.return
+}
+
+// -----
+
+// A program id used as a coordinate along an extent retiling keeps (here a
+// per-program flag row of its own descriptor) is fine.
+// CHECK-LABEL: tile.kernel @program_id_kept
+// CHECK-SAME: !tile.desc<1x8xf32>
+tile.kernel @program_id_kept(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                             %c: !tile.desc<128x256xf32>, %flags: !tile.desc<1x8xf32>,
+                             %i: i32, %x: f32) {
+  %pz = tile.program_id z
+  %c0 = arith.constant 0 : i32
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  %f = tile.splat %x : tensor<1x8xf32>
+  tile.store %f, %flags[%pz, %c0] : tensor<1x8xf32>, !tile.desc<1x8xf32>
+  tile.return
+}
+
+// -----
+
 // expected-error @+1 {{has no tile.dot, so it has no M, N and K to retile}}
 tile.kernel @no_dot(%x: !tile.desc<64xf32>) {
   tile.return

@@ -1936,3 +1936,16 @@ tile.kernel @value_level(%a: !tile.desc<128x64xf16>) {
   }
   tile.return
 }
+
+// -----
+
+// Outside every role: a get that nothing puts would wait forever on the
+// GPU, and the checker explores only roles, so the kernel is refused.
+tile.kernel @outside_roles(%i: i32) {
+  %c0 = arith.constant 0 : i32
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 2>
+  // expected-error @+1 {{'aref.get.enter' op is outside every tile.warp_specialize role; arefs carry data between roles, and only there is their protocol checked}}
+  %b = aref.get.enter %r[%c0], %c0 : !aref.ref<[tensor<64x64xf16>], depth = 2> -> memref<64x64xf16, 3>
+  aref.get.exit %r[%c0] : !aref.ref<[tensor<64x64xf16>], depth = 2>
+  tile.return
+}

@@ -1889,6 +1889,21 @@ public:
   void runOnOperation() override {
     SmallVector<tile::WarpSpecializeOp> all;
     getOperation().walk([&](tile::WarpSpecializeOp ws) { all.push_back(ws); });
+    // The protocol is checked between the roles of a tile.warp_specialize;
+    // an aref used outside one (a get that nothing puts, say) would pass
+    // unchecked and wait forever on the GPU.
+    WalkResult outside = getOperation().walk([](Operation *op) -> WalkResult {
+      Dialect *dialect = op->getDialect();
+      if (!dialect || dialect->getNamespace() != "aref" || isa<CreateOp>(op) ||
+          op->getParentOfType<tile::WarpSpecializeOp>())
+        return WalkResult::advance();
+      op->emitOpError() << "is outside every tile.warp_specialize role; "
+                           "arefs carry data between roles, and only there "
+                           "is their protocol checked";
+      return WalkResult::interrupt();
+    });
+    if (outside.wasInterrupted())
+      return signalPassFailure();
     bool ok = true;
     for (tile::WarpSpecializeOp ws : all) {
       Checker checker(ws, std::max<int64_t>(1, maxIterations),

@@ -54,9 +54,14 @@ public:
     return classes.getLeaderValue(e);
   }
   bool same(Extent a, Extent b) { return leader(a) == leader(b); }
+  /// Descriptor extents that a tile.load or tile.store ties to a tile: only
+  /// these follow the tile when it is retiled.
+  void markMoved(Extent e) { moved.insert(e); }
+  bool isMoved(Extent e) const { return moved.contains(e); }
 
 private:
   llvm::EquivalenceClasses<Extent> classes;
+  llvm::DenseSet<Extent> moved;
 };
 
 bool isTile(Value v) { return isa<RankedTensorType>(v.getType()); }
@@ -80,8 +85,10 @@ LogicalResult collect(KernelOp kernel, ExtentClasses &classes) {
         return op->emitOpError()
                << "moves a part of its descriptor's block; retiling needs "
                   "whole blocks";
-      for (unsigned d = 0; d < cast<DescType>(desc.getType()).getRank(); ++d)
+      for (unsigned d = 0; d < cast<DescType>(desc.getType()).getRank(); ++d) {
         classes.join({tile, d}, {desc, d});
+        classes.markMoved({desc, d});
+      }
     } else if (isa<ExtractSliceOp>(op)) {
       return op->emitOpError()
              << "has static offsets that retiling cannot scale";
@@ -126,6 +133,65 @@ LogicalResult collect(KernelOp kernel, ExtentClasses &classes) {
           else
             first = v;
         }
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
+/// Retiling keeps a program's meaning only where what each program instance
+/// computes follows the tile: refuses block_dim reads of descriptors no load
+/// or store ties to a tile, reductions along a retiled extent (each tile's
+/// partial result would change), and program ids used other than as a
+/// multiple of a block extent or as a coordinate along an extent that does
+/// not change.
+LogicalResult checkMeaningKept(KernelOp kernel, ExtentClasses &classes,
+                               const llvm::DenseMap<Extent, int64_t> &oldSize) {
+  auto retiled = [&](Extent e) { return oldSize.count(classes.leader(e)); };
+  WalkResult result = kernel.walk([&](Operation *op) -> WalkResult {
+    if (auto bd = dyn_cast<BlockDimOp>(op)) {
+      Extent e = {bd.getDesc(), unsigned(bd.getIndex())};
+      if (!classes.isMoved(e))
+        return op->emitOpError()
+               << "reads the block of a descriptor that no tile.load or "
+                  "tile.store moves along dimension "
+               << bd.getIndex()
+               << "; retiling cannot tell whether it follows the tile";
+      return WalkResult::advance();
+    }
+    if (auto reduce = dyn_cast<ReduceOp>(op)) {
+      if (retiled({reduce.getInput(), unsigned(reduce.getDim())}))
+        return op->emitOpError()
+               << "reduces along dimension " << reduce.getDim()
+               << ", a tile extent retiling changes: each program's partial "
+                  "result would cover other elements";
+      return WalkResult::advance();
+    }
+    if (!isa<ProgramIdOp, NumProgramsOp>(op))
+      return WalkResult::advance();
+    for (OpOperand &use : op->getResult(0).getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<ProgramIdOp>(op) && isa<arith::MulIOp>(user) &&
+          user->getOperand(1 - use.getOperandNumber())
+              .getDefiningOp<BlockDimOp>())
+        continue;
+      Value desc;
+      unsigned first = 0;
+      if (auto load = dyn_cast<LoadOp>(user)) {
+        desc = load.getDesc();
+        first = load.getCoords().getBeginOperandIndex();
+      } else if (auto store = dyn_cast<StoreOp>(user)) {
+        desc = store.getDesc();
+        first = store.getCoords().getBeginOperandIndex();
+      }
+      if (isa<ProgramIdOp>(op) && desc && use.getOperandNumber() >= first &&
+          !retiled({desc, use.getOperandNumber() - first}))
+        continue;
+      return user->emitOpError()
+             << "uses " << op->getName()
+             << " other than as a multiple of tile.block_dim or as a "
+                "coordinate along an extent retiling keeps; which elements "
+                "a program computes would change with the tile";
     }
     return WalkResult::advance();
   });
@@ -250,16 +316,38 @@ LogicalResult TileRetilePass::retile(KernelOp kernel, const int64_t shape[3]) {
     grid = rule->getValue();
   for (Attribute a : grid) {
     auto e = cast<GridExtentAttr>(a);
-    if (e.isConstant() || !e.getDim() || !e.getDiv())
+    if (e.isConstant())
       continue;
     Value arg = kernel.getBody().getArgument(*e.getArg());
-    auto it = oldSize.find(classes.leader({arg, unsigned(*e.getDim())}));
+    if (!e.getDim()) {
+      // A count of tiles made from a scalar by a literal divisor: whether
+      // that divisor is a tile extent cannot be told.
+      if (e.getDiv() && *e.getDiv() > 1)
+        return kernel.emitOpError()
+               << "divides argument #" << *e.getArg() << " by " << *e.getDiv()
+               << " in its grid; retiling cannot tell whether that is a "
+                  "tile extent";
+      continue;
+    }
+    Extent extent = {arg, unsigned(*e.getDim())};
+    // Without a divisor the grid divides by the descriptor's block, which
+    // follows the tile only where loads or stores tie it to one.
+    if (!e.getDiv() && !classes.isMoved(extent))
+      return kernel.emitOpError()
+             << "counts its grid in blocks of argument #" << *e.getArg()
+             << ", which no tile.load or tile.store moves; retiling cannot "
+                "tell whether those blocks follow the tile";
+    if (!e.getDiv())
+      continue;
+    auto it = oldSize.find(classes.leader(extent));
     if (it != oldSize.end())
       return kernel.emitOpError()
              << "divides its grid by " << *e.getDiv()
              << ", a tile extent retiling changes; write the grid as "
                 "%desc[dim] so that it follows the tile";
   }
+  if (failed(checkMeaningKept(kernel, classes, oldSize)))
+    return failure();
 
   // Retype the descriptors, then every tile.
   Block &body = kernel.getBody().front();

@@ -102,7 +102,9 @@ def ArefVerifyProtocolPass : Pass<"aref-verify-protocol", "::mlir::ModuleOp"> {
     (the output of `aref-pipeline`). For each `tile.warp_specialize`, it runs
     the roles as processes over a model of the arefs' mbarriers, exactly as
     the op descriptions define them, and explores their interleavings
-    breadth first with a visited set. Within its bounds it proves that:
+    breadth first with a visited set. An aref op outside every role (other
+    than `aref.create`) is an error: nothing would check it. Within its
+    bounds it proves that:
 
     - no interleaving deadlocks (every unfinished role blocked);
     - no `tile.async_load` writes a slot before every consumer released its

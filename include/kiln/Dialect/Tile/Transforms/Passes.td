@@ -193,8 +193,13 @@ def TileRetilePass : Pass<"tile-retile", "::mlir::ModuleOp"> {
     shapes follow. Offsets and steps written with `tile.block_dim` and grid
     rules written as `%desc[d]` follow too; literal constants do not, so the
     pass refuses a kernel whose loads and stores are offset by a literal
-    equal to a tile extent it changes. A kernel's `tile_shape` attribute
-    applies where the options are 0.
+    equal to a tile extent it changes. It also refuses what would change
+    the program's meaning or that it cannot relate to a tile: a grid or
+    `tile.block_dim` in blocks of a descriptor no load or store moves, a
+    grid dividing a scalar by a literal, a reduction along a changed
+    extent, and a `tile.program_id` used other than times a
+    `tile.block_dim` or as a coordinate along an unchanged extent. A
+    kernel's `tile_shape` attribute applies where the options are 0.
 
     Before (`m=64 n=128 k=64`):
 
