@@ -11,7 +11,10 @@ if [ $# != 2 ]; then
   echo "usage: stage-kernels.sh KILNC STAGE" >&2
   exit 2
 fi
-kilnc=$1 stage=$2
+# Absolute before the cd to the repository root.
+kilnc=$(realpath "$1")
+mkdir -p "$2"
+stage=$(realpath "$2")
 cd "$(dirname "$0")/.."
 "$kilnc" test/gpu/gemm-variants.mlir -o "$stage/kernels"
 "$kilnc" examples/gemm-epilogue.mlir -o "$stage/kernels"

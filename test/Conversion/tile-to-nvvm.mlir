@@ -61,15 +61,23 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // outside the tensor are skipped one by one. The metadata marks the
 // stored-to tensor written, so the runtime rejects overlapping rows for it.
 // CHECK-LABEL: llvm.func @store
-// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32)
+// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32, %[[J:.*]]: i32)
 // CHECK-SAME: name = "y", rank = 2 : i64, tma = false, written = true}
 // CHECK: %[[VEC:.*]] = vector.broadcast %[[V]] : bf16 to vector<64xbf16>
 // CHECK: arith.muli %{{.*}}, %[[STRIDE]] overflow<nsw> : i64
-// CHECK: %[[ROW_LO:.*]] = arith.cmpi sge, %[[I]], %{{.*}} : i32
-// CHECK: %[[ROW_ROOM:.*]] = arith.subi %[[ROWS]], %{{.*}} : i32
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK: %[[ROW_LO:.*]] = arith.cmpi sge, %[[I]], %[[ZERO]] : i32
+// CHECK: %[[C64:.*]] = arith.constant 64 : i32
+// CHECK: %[[ROW_ROOM:.*]] = arith.subi %[[ROWS]], %[[C64]] : i32
 // CHECK: %[[ROW_HI:.*]] = arith.cmpi sle, %[[I]], %[[ROW_ROOM]] : i32
-// CHECK: %[[COL_ROOM:.*]] = arith.subi %[[COLS]], %{{.*}} : i32
-// CHECK: %[[COL_HI:.*]] = arith.cmpi sle, %[[I]], %[[COL_ROOM]] : i32
+// CHECK: %[[ROW_OK:.*]] = arith.andi %[[ROW_LO]], %[[ROW_HI]] : i1
+// CHECK: %[[ZERO2:.*]] = arith.constant 0 : i32
+// CHECK: %[[COL_LO:.*]] = arith.cmpi sge, %[[J]], %[[ZERO2]] : i32
+// CHECK: %[[C128:.*]] = arith.constant 128 : i32
+// CHECK: %[[COL_ROOM:.*]] = arith.subi %[[COLS]], %[[C128]] : i32
+// CHECK: %[[COL_HI:.*]] = arith.cmpi sle, %[[J]], %[[COL_ROOM]] : i32
+// CHECK: %[[COL_OK:.*]] = arith.andi %[[COL_LO]], %[[COL_HI]] : i1
+// CHECK: %[[INSIDE:.*]] = arith.andi %[[ROW_OK]], %[[COL_OK]] : i1
 // A 16-byte store needs a base on 16 bytes, a row stride of a multiple of
 // 8 elements, and a column of a multiple of 8.
 // CHECK: %[[ADDR:.*]] = llvm.ptrtoint %[[BASE]] : !llvm.ptr<1> to i64
@@ -84,7 +92,7 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // CHECK: %[[LOWC:.*]] = arith.andi %{{.*}}, %[[C7C]] : i32
 // CHECK: %[[OKC:.*]] = arith.cmpi eq, %[[LOWC]]
 // CHECK: %[[ALIGNED:.*]] = arith.andi %[[OKBS]], %[[OKC]] : i1
-// CHECK: %[[TILE_FAST:.*]] = arith.andi %{{.*}}, %[[ALIGNED]] : i1
+// CHECK: %[[TILE_FAST:.*]] = arith.andi %[[INSIDE]], %[[ALIGNED]] : i1
 // CHECK: scf.if %[[TILE_FAST]] {
 // CHECK-COUNT-8: llvm.store %{{.*}}, %{{.*}} {alignment = 16 : i64} : vector<8xbf16>, !llvm.ptr<1>
 // CHECK-NEXT: } else {
@@ -94,9 +102,9 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // CHECK:   } else {
 // CHECK:     scf.if
 // CHECK:       llvm.store %{{.*}}, %{{.*}} : bf16, !llvm.ptr<1>
-tile.kernel @store(%y: !tile.desc<64x128xbf16>, %v: bf16, %i: i32) {
+tile.kernel @store(%y: !tile.desc<64x128xbf16>, %v: bf16, %i: i32, %j: i32) {
   %t = tile.splat %v : tensor<64x128xbf16, #L>
-  tile.store %t, %y[%i, %i] : tensor<64x128xbf16, #L>, !tile.desc<64x128xbf16>
+  tile.store %t, %y[%i, %j] : tensor<64x128xbf16, #L>, !tile.desc<64x128xbf16>
   tile.return
 }
 

@@ -6,16 +6,11 @@
 
 // CTA t = y * gx + x (the order the hardware starts CTAs) takes the tile at
 // position t of the grouped order: 8 rows of tiles at a time, down their
-// columns. The grid extents come from the grid rule, as the launcher
-// computes them: gx = ceil(N / 256), gy = ceil(M / 128).
+// columns. The extents are the launched grid's (nctaid).
 // CHECK-LABEL: tile.kernel @plain
 // CHECK-SAME: tile.grouped_order
-// CHECK: %[[N:.*]] = {{(tile.)?}}dim %{{.*}}, 1
-// CHECK: %[[NUP:.*]] = arith.addi %[[N]], %{{.*}}
-// CHECK: %[[GX:.*]] = arith.divui %[[NUP]], %{{.*}}
-// CHECK: %[[M:.*]] = {{(tile.)?}}dim %{{.*}}, 0
-// CHECK: %[[MUP:.*]] = arith.addi %[[M]], %{{.*}}
-// CHECK: %[[GY:.*]] = arith.divui %[[MUP]], %{{.*}}
+// CHECK: %[[GX:.*]] = {{(tile.)?}}num_programs x
+// CHECK: %[[GY:.*]] = {{(tile.)?}}num_programs y
 // CHECK: %[[X:.*]] = {{(tile.)?}}program_id x
 // CHECK: %[[Y:.*]] = {{(tile.)?}}program_id y
 // CHECK: %[[YX:.*]] = arith.muli %[[Y]], %[[GX]]

@@ -182,7 +182,7 @@ tile.kernel @program_id_compared(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x
                                  %c: !tile.desc<128x256xf32>, %i: i32) {
   %pn = tile.program_id x
   %c0 = arith.constant 0 : i32
-  // expected-error @+1 {{uses tile.program_id other than as a multiple of tile.block_dim or as a coordinate along an extent retiling keeps; which elements a program computes would change with the tile}}
+  // expected-error @+1 {{uses tile.program_id other than as a multiple of tile.block_dim or of a literal that is no retiled extent, or as a coordinate along an extent retiling keeps; which elements a program computes would change with the tile}}
   %first = arith.cmpi eq, %pn, %c0 : i32
   %zero = arith.constant dense<0.0> : tensor<128x256xf32>
   %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
@@ -212,6 +212,80 @@ tile.kernel @program_id_kept(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf
   tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
   %f = tile.splat %x : tensor<1x8xf32>
   tile.store %f, %flags[%pz, %c0] : tensor<1x8xf32>, !tile.desc<1x8xf32>
+  tile.return
+}
+
+// -----
+
+// A K loop stepping by a literal would skip or repeat K slices.
+tile.kernel @literal_step(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                          %c: !tile.desc<128x256xf32>, %i: i32) {
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  // expected-error @+1 {{steps a coordinate along a tile extent retiling changes by something other than tile.block_dim of that extent; tiles would be skipped or counted twice}}
+  %acc = scf.for %k = %c0 to %k_end step %c64 iter_args(%sum = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%i, %k] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%i, %k] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+    %d = tile.dot %at, %bt, %sum transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  tile.store %acc, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  tile.return
+}
+
+// -----
+
+// Program ids stepping by a block extent need a grid that counts blocks of
+// it: here the grid counts the 64-row blocks of a table, which stay while M
+// changes.
+tile.kernel @grid_other_blocks(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                               %c: !tile.desc<128x256xf32>, %s: !tile.desc<64x8xf32>, %i: i32)
+    grid(%c[1], %s[0]) {
+  %pm = tile.program_id y
+  %bm = tile.block_dim %a, 0 : !tile.desc<128x64xf16>
+  // expected-error @+1 {{steps program_id y by blocks of a tile extent retiling changes, but the grid rule of that dimension does not count those blocks (write it as %desc[dim] of that extent)}}
+  %m = arith.muli %pm, %bm : i32
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%m, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%m, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  %t = tile.load %s[%i, %i] : !tile.desc<64x8xf32> -> tensor<64x8xf32>
+  tile.return
+}
+
+// -----
+
+// A literal multiple of a program id that is no extent retiling changes (a
+// 32-row table block here) is fine; one equal to a changed extent is not.
+// CHECK-LABEL: tile.kernel @literal_kept
+tile.kernel @literal_kept(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                          %c: !tile.desc<128x256xf32>, %t: !tile.desc<32x8xf32>, %i: i32) {
+  %pz = tile.program_id z
+  %c32 = arith.constant 32 : i32
+  %row = arith.muli %pz, %c32 : i32
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %i] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
+  %x = tile.load %t[%row, %i] : !tile.desc<32x8xf32> -> tensor<32x8xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @num_programs(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>,
+                          %c: !tile.desc<128x256xf32>, %i: i32) {
+  // expected-error @+1 {{counts the programs, which retiling changes; it cannot tell what the program does with the count}}
+  %n = tile.num_programs x
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %at = tile.load %a[%i, %n] : !tile.desc<128x64xf16> -> tensor<128x64xf16>
+  %bt = tile.load %b[%i, %i] : !tile.desc<256x64xf16> -> tensor<256x64xf16>
+  %d = tile.dot %at, %bt, %zero transpose_b : tensor<128x64xf16>, tensor<256x64xf16> -> tensor<128x256xf32>
+  tile.store %d, %c[%i, %i] : tensor<128x256xf32>, !tile.desc<128x256xf32>
   tile.return
 }
 

@@ -568,10 +568,11 @@ bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
 
 /// What every timed run follows: a write of 256 MB, several times any
 /// Hopper L2, as triton.testing.do_bench does. Each run then starts with a
-/// cold L2 whatever ran before it, and the GPU is busy writing while the host
-/// prepares the launch, so host work (Kiln's argument checks and tensor
-/// maps, cuBLAS's heuristics) stays out of the time of launches that take
-/// tens of microseconds (2048^3, 512x4096x4096).
+/// cold L2 whatever ran before it, and the GPU is busy writing (55-85 us)
+/// while the host prepares the launch, so host work shorter than that
+/// (Kiln's argument checks and tensor maps, cuBLAS's heuristics: a few
+/// microseconds) stays out of the time of launches that take tens of
+/// microseconds (2048^3, 512x4096x4096).
 struct L2Flush {
   static constexpr size_t kBytes = size_t(256) << 20;
   void *buf = nullptr;

@@ -37,6 +37,8 @@ trap 'rm -rf "$scratch"' EXIT
 exec > >(tee "$log") 2>&1
 start=$SECONDS
 budget=${BUDGET:-540}
+# A step is not started with less than this left (seconds).
+min_step=${MIN_STEP:-20}
 dry=${DRY_RUN:+--dry-run}
 status=0
 sanitizer=0
@@ -47,16 +49,24 @@ step() { # step LABEL TIMEOUT CMD...
   local label=$1 limit=$2
   shift 2
   local left=$((budget - (SECONDS - start)))
-  if [ $left -lt 20 ]; then
+  if [ $left -lt "$min_step" ]; then
     echo "=== [$((SECONDS - start))s] $label: skipped, ${left}s of the budget left"
     summary+=("SKIP  $label (out of time)")
     incomplete=1
     return 0
   fi
-  [ "$limit" -gt "$left" ] && limit=$left
+  local cut=0
+  if [ "$limit" -gt "$left" ]; then limit=$left; cut=1; fi
   echo "=== [$((SECONDS - start))s] $label"
   timeout -k 5 "$limit" "$@"
   local rc=$?
+  # Stopped by the budget rather than by its own limit: no finding about
+  # the kernels, and no pass either.
+  if [ $cut = 1 ] && { [ $rc = 124 ] || [ $rc = 137 ]; }; then
+    summary+=("SKIP  $label (out of time after ${limit}s)")
+    incomplete=1
+    return 0
+  fi
   if [ $rc = 0 ]; then summary+=("PASS  $label"); else summary+=("FAIL($rc)  $label"); fi
   return $rc
 }

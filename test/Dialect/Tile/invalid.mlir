@@ -795,7 +795,7 @@ tile.kernel @huge_block(%c: !tile.desc<8192x256xf32>) {
 // allowed, test/Dialect/Tile/ops.mlir).
 #B = #tile.blocked<elems = [1, 4], threads = [1, 32], warps = [4, 1]>
 tile.kernel @too_many_registers(%c: !tile.desc<256x256xf32>, %x: f32, %i: i32) {
-  // expected-error @+1 {{a tile of shape 256x256 gives each of its 128 threads 512 elements in registers; at most 256 fit}}
+  // expected-error @+1 {{a tile of shape 256x256 gives each of its 128 threads 512 elements in registers; at most 256 fit (a smaller tile, or more warps: num_warps)}}
   %t = tile.splat %x : tensor<256x256xf32, #B>
   tile.return
 }

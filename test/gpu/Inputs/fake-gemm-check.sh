@@ -6,7 +6,8 @@
 # among variants is always the first one given (t1). FAKE_BENCH_FAIL makes
 # benchmarks exit 1. FAKE_HANG="<layout>" makes checks of that layout hang
 # (HANG, exit 3, as the real program's watchdog). Like the real program, it
-# refuses kernels of two input types in one call.
+# refuses kernels of two input types in one call. FAKE_SLOW=<seconds>
+# makes every run take that long.
 layout=nt mode= kernels=() shapes=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -30,6 +31,7 @@ if [ "$mode" = check ] && [ "${FAKE_HANG:-}" = "$layout" ]; then
   echo "HANG check ${kernels[0]} ${shapes[0]}: not finished after 30 s"
   exit 3
 fi
+[ -n "${FAKE_SLOW:-}" ] && sleep "$FAKE_SLOW"
 status=0
 for kernel in "${kernels[@]}"; do
   for shape in "${shapes[@]}"; do

@@ -213,7 +213,7 @@ verifyElemsPerThread(int64_t elems, int64_t threads, ArrayRef<int64_t> shape,
               << (elems == INT64_MAX ? std::string("too many")
                                      : std::to_string(elems))
               << " elements in registers; at most " << kMaxElemsPerThread
-              << " fit";
+              << " fit (a smaller tile, or more warps: num_warps)";
 }
 
 LogicalResult

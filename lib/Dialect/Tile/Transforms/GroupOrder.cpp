@@ -111,8 +111,11 @@ private:
 
     Location loc = kernel.getLoc();
     OpBuilder b = OpBuilder::atBlockBegin(&kernel.getBody().front());
-    Value gx = emitGridExtent(b, loc, kernel, cast<GridExtentAttr>((*grid)[0]));
-    Value gy = emitGridExtent(b, loc, kernel, cast<GridExtentAttr>((*grid)[1]));
+    // The launched grid itself (nctaid), not the rule evaluated again: the
+    // launcher computes the rule in 64 bits, and a relabelling over any other
+    // extents would not be a bijection.
+    Value gx = NumProgramsOp::create(b, loc, b.getI32Type(), GridDim::x);
+    Value gy = NumProgramsOp::create(b, loc, b.getI32Type(), GridDim::y);
     Value x = ProgramIdOp::create(b, loc, b.getI32Type(), GridDim::x);
     Value y = ProgramIdOp::create(b, loc, b.getI32Type(), GridDim::y);
     // The hardware's order: x fastest.

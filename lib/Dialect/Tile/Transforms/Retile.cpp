@@ -139,15 +139,64 @@ LogicalResult collect(KernelOp kernel, ExtentClasses &classes) {
   return failure(result.wasInterrupted());
 }
 
+/// The descriptor and dimension a coordinate operand of a load, store or
+/// scalar load addresses; none for other operands.
+static std::optional<Extent> coordinateExtent(OpOperand &use) {
+  Operation *user = use.getOwner();
+  Value desc;
+  OperandRange coords = user->getOperands().take_front(0);
+  if (auto load = dyn_cast<LoadOp>(user)) {
+    desc = load.getDesc();
+    coords = load.getCoords();
+  } else if (auto store = dyn_cast<StoreOp>(user)) {
+    desc = store.getDesc();
+    coords = store.getCoords();
+  } else if (auto scalar = dyn_cast<ScalarLoadOp>(user)) {
+    desc = scalar.getDesc();
+    coords = scalar.getCoords();
+  }
+  if (!desc || coords.empty() ||
+      use.getOperandNumber() < coords.getBeginOperandIndex())
+    return std::nullopt;
+  return Extent{desc, use.getOperandNumber() - coords.getBeginOperandIndex()};
+}
+
 /// Retiling keeps a program's meaning only where what each program instance
-/// computes follows the tile: refuses block_dim reads of descriptors no load
-/// or store ties to a tile, reductions along a retiled extent (each tile's
-/// partial result would change), and program ids used other than as a
-/// multiple of a block extent or as a coordinate along an extent that does
-/// not change.
+/// computes follows the tile. Refuses:
+/// - block_dim reads of descriptors no load or store ties to a tile;
+/// - reductions along a retiled extent (each tile's partial result would
+///   change);
+/// - loops whose induction variable is a coordinate along a retiled extent
+///   but steps by something other than a tile.block_dim of it;
+/// - program ids used other than times a tile.block_dim, times a literal
+///   that is no tile extent retiling changes, or as a coordinate along an
+///   extent that does not change; and, for the first use, a grid whose
+///   rule for that dimension does not count blocks of that extent;
+/// - num_programs.
 LogicalResult checkMeaningKept(KernelOp kernel, ExtentClasses &classes,
                                const llvm::DenseMap<Extent, int64_t> &oldSize) {
   auto retiled = [&](Extent e) { return oldSize.count(classes.leader(e)); };
+  auto isOldSize = [&](Value v) {
+    APInt c;
+    if (!matchPattern(v, m_ConstantInt(&c)))
+      return false;
+    for (auto &entry : oldSize)
+      if (c.getSExtValue() == entry.second)
+        return true;
+    return false;
+  };
+  std::optional<ArrayAttr> grid = kernel.getGrid();
+  // The grid rule of dimension d counts tiles of extent `e`.
+  auto gridCounts = [&](GridDim d, Extent e) {
+    unsigned i = static_cast<unsigned>(d);
+    if (!grid || i >= grid->size())
+      return false;
+    auto rule = cast<GridExtentAttr>((*grid)[i]);
+    if (rule.isConstant() || !rule.getDim() || rule.getDiv())
+      return false;
+    Value arg = kernel.getBody().getArgument(*rule.getArg());
+    return classes.same({arg, unsigned(*rule.getDim())}, e);
+  };
   WalkResult result = kernel.walk([&](Operation *op) -> WalkResult {
     if (auto bd = dyn_cast<BlockDimOp>(op)) {
       Extent e = {bd.getDesc(), unsigned(bd.getIndex())};
@@ -167,31 +216,53 @@ LogicalResult checkMeaningKept(KernelOp kernel, ExtentClasses &classes,
                   "result would cover other elements";
       return WalkResult::advance();
     }
-    if (!isa<ProgramIdOp, NumProgramsOp>(op))
-      return WalkResult::advance();
-    for (OpOperand &use : op->getResult(0).getUses()) {
-      Operation *user = use.getOwner();
-      if (isa<ProgramIdOp>(op) && isa<arith::MulIOp>(user) &&
-          user->getOperand(1 - use.getOperandNumber())
-              .getDefiningOp<BlockDimOp>())
-        continue;
-      Value desc;
-      unsigned first = 0;
-      if (auto load = dyn_cast<LoadOp>(user)) {
-        desc = load.getDesc();
-        first = load.getCoords().getBeginOperandIndex();
-      } else if (auto store = dyn_cast<StoreOp>(user)) {
-        desc = store.getDesc();
-        first = store.getCoords().getBeginOperandIndex();
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      for (OpOperand &use : loop.getInductionVar().getUses()) {
+        std::optional<Extent> e = coordinateExtent(use);
+        if (!e || !retiled(*e))
+          continue;
+        auto step = loop.getStep().getDefiningOp<BlockDimOp>();
+        if (!step ||
+            !classes.same({step.getDesc(), unsigned(step.getIndex())}, *e))
+          return op->emitOpError()
+                 << "steps a coordinate along a tile extent retiling changes "
+                    "by something other than tile.block_dim of that extent; "
+                    "tiles would be skipped or counted twice";
       }
-      if (isa<ProgramIdOp>(op) && desc && use.getOperandNumber() >= first &&
-          !retiled({desc, use.getOperandNumber() - first}))
-        continue;
+      return WalkResult::advance();
+    }
+    if (isa<NumProgramsOp>(op))
+      return op->emitOpError()
+             << "counts the programs, which retiling changes; it cannot tell "
+                "what the program does with the count";
+    auto id = dyn_cast<ProgramIdOp>(op);
+    if (!id)
+      return WalkResult::advance();
+    for (OpOperand &use : id.getResult().getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<arith::MulIOp>(user)) {
+        Value factor = user->getOperand(1 - use.getOperandNumber());
+        if (auto bd = factor.getDefiningOp<BlockDimOp>()) {
+          Extent e = {bd.getDesc(), unsigned(bd.getIndex())};
+          if (retiled(e) && !gridCounts(id.getDim(), e))
+            return user->emitOpError()
+                   << "steps program_id " << stringifyGridDim(id.getDim())
+                   << " by blocks of a tile extent retiling changes, but "
+                      "the grid rule of that dimension does not count "
+                      "those blocks (write it as %desc[dim] of that extent)";
+          continue;
+        }
+        if (!isOldSize(factor) && matchPattern(factor, m_Constant()))
+          continue;
+      }
+      if (std::optional<Extent> e = coordinateExtent(use))
+        if (!retiled(*e))
+          continue;
       return user->emitOpError()
-             << "uses " << op->getName()
-             << " other than as a multiple of tile.block_dim or as a "
-                "coordinate along an extent retiling keeps; which elements "
-                "a program computes would change with the tile";
+             << "uses tile.program_id other than as a multiple of "
+                "tile.block_dim or of a literal that is no retiled extent, "
+                "or as a coordinate along an extent retiling keeps; which "
+                "elements a program computes would change with the tile";
     }
     return WalkResult::advance();
   });

@@ -165,8 +165,8 @@ def TileGroupOrderPass : Pass<"tile-group-order", "::mlir::ModuleOp"> {
 
     ```mlir
     tile.kernel @k(...) grid(%c[1], %c[0]) attributes {tile.grouped_order} {
-      %gx = ... ceil(tile.dim %c, 1 / 256) ...
-      %gy = ...
+      %gx = tile.num_programs x
+      %gy = tile.num_programs y
       %x = tile.program_id x
       %y = tile.program_id y
       %t = y * gx + x
