@@ -35,26 +35,12 @@ static Value i32Const(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, v, 32);
 }
 
-/// ceil(a / d) for non-negative a and positive d.
-static Value ceilDiv(OpBuilder &b, Location loc, Value a, int64_t d) {
-  Value bumped = arith::AddIOp::create(b, loc, a, i32Const(b, loc, d - 1));
-  return arith::DivUIOp::create(b, loc, bumped, i32Const(b, loc, d));
-}
-
-Value kiln::tile::emitGridExtent(OpBuilder &b, Location loc, KernelOp kernel,
-                                 GridExtentAttr extent) {
-  if (extent.isConstant())
-    return i32Const(b, loc, *extent.getValue());
-  Value arg = kernel.getBody().getArgument(*extent.getArg());
-  int64_t div = getGridDivisor(kernel, extent);
-  if (std::optional<int64_t> dim = extent.getDim())
-    return ceilDiv(b, loc,
-                   DimOp::create(b, loc, b.getI32Type(), arg, uint64_t(*dim)),
-                   div);
-  Value scalar = arg;
-  if (scalar.getType() != b.getI32Type())
-    scalar = arith::TruncIOp::create(b, loc, b.getI32Type(), scalar);
-  return ceilDiv(b, loc, scalar, div);
+LogicalResult kiln::tile::checkGroupRows(ModuleOp module, StringRef pass,
+                                         int64_t groupRows) {
+  if (groupRows >= 1)
+    return success();
+  return module.emitError()
+         << pass << ": group-rows must be at least 1, got " << groupRows;
 }
 
 std::pair<Value, Value> kiln::tile::emitGroupedTile(OpBuilder &b, Location loc,
@@ -85,12 +71,8 @@ public:
   using TileGroupOrderPassBase::TileGroupOrderPassBase;
 
   void runOnOperation() override {
-    if (groupRows < 1) {
-      getOperation().emitError()
-          << "tile-group-order: group-rows must be at least 1, got "
-          << static_cast<int64_t>(groupRows);
+    if (failed(checkGroupRows(getOperation(), getArgument(), groupRows)))
       return signalPassFailure();
-    }
     for (auto kernel : getOperation().getOps<KernelOp>())
       regroup(kernel);
   }

@@ -41,18 +41,38 @@ Value i32Const(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, v, 32);
 }
 
+/// ceil(a / d) for non-negative a and positive d.
+Value ceilDiv(OpBuilder &b, Location loc, Value a, int64_t d) {
+  Value bumped = arith::AddIOp::create(b, loc, a, i32Const(b, loc, d - 1));
+  return arith::DivUIOp::create(b, loc, bumped, i32Const(b, loc, d));
+}
+
+/// The extent of one grid dimension, computed in the kernel from its
+/// arguments exactly as the launcher computes it.
+Value emitGridExtent(OpBuilder &b, Location loc, KernelOp kernel,
+                     GridExtentAttr extent) {
+  if (extent.isConstant())
+    return i32Const(b, loc, *extent.getValue());
+  Value arg = kernel.getBody().getArgument(*extent.getArg());
+  int64_t div = getGridDivisor(kernel, extent);
+  if (std::optional<int64_t> dim = extent.getDim())
+    return ceilDiv(b, loc,
+                   DimOp::create(b, loc, b.getI32Type(), arg, uint64_t(*dim)),
+                   div);
+  Value scalar = arg;
+  if (scalar.getType() != b.getI32Type())
+    scalar = arith::TruncIOp::create(b, loc, b.getI32Type(), scalar);
+  return ceilDiv(b, loc, scalar, div);
+}
+
 class TilePersistentPass final
     : public kiln::tile::impl::TilePersistentPassBase<TilePersistentPass> {
 public:
   using TilePersistentPassBase::TilePersistentPassBase;
 
   void runOnOperation() override {
-    if (groupRows < 1) {
-      getOperation().emitError()
-          << "tile-persistent: group-rows must be at least 1, got "
-          << static_cast<int64_t>(groupRows);
+    if (failed(checkGroupRows(getOperation(), getArgument(), groupRows)))
       return signalPassFailure();
-    }
     for (auto kernel : getOperation().getOps<KernelOp>()) {
       if (!all && !kernel.getPersistent() && !kernel.getPingpong())
         continue;

@@ -361,23 +361,13 @@ LogicalResult TileRetilePass::retile(KernelOp kernel, const int64_t shape[3]) {
     return std::nullopt;
   };
   WalkResult literals = kernel.walk([&](Operation *op) -> WalkResult {
-    Value desc;
-    OperandRange coords = op->getOperands().take_front(0);
-    if (auto load = dyn_cast<LoadOp>(op)) {
-      desc = load.getDesc();
-      coords = load.getCoords();
-    } else if (auto store = dyn_cast<StoreOp>(op)) {
-      desc = store.getDesc();
-      coords = store.getCoords();
-    } else {
-      return WalkResult::advance();
-    }
-    for (auto [d, coord] : llvm::enumerate(coords))
-      if (std::optional<int64_t> size = literalSize(coord, {desc, unsigned(d)}))
-        return op->emitOpError()
-               << "is offset by a literal multiple of " << *size
-               << ", a tile extent retiling changes; compute the offset with "
-                  "tile.block_dim";
+    for (OpOperand &use : op->getOpOperands())
+      if (std::optional<Extent> e = coordinateExtent(use))
+        if (std::optional<int64_t> size = literalSize(use.get(), *e))
+          return op->emitOpError()
+                 << "is offset by a literal multiple of " << *size
+                 << ", a tile extent retiling changes; compute the offset "
+                    "with tile.block_dim";
     return WalkResult::advance();
   });
   if (literals.wasInterrupted())

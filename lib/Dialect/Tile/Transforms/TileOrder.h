@@ -15,13 +15,14 @@
 #include "kiln/Dialect/Tile/IR/TileOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 
 namespace kiln::tile {
 
-/// The extent of one grid dimension, computed in the kernel from its
-/// arguments exactly as the launcher computes it.
-mlir::Value emitGridExtent(mlir::OpBuilder &b, mlir::Location loc,
-                           KernelOp kernel, GridExtentAttr extent);
+/// Fails, with an error naming `pass`, unless `groupRows` is at least 1 (a
+/// group of no rows divides by zero).
+mlir::LogicalResult checkGroupRows(mlir::ModuleOp module, llvm::StringRef pass,
+                                   int64_t groupRows);
 
 /// The (row, column) of tile `t` of a grid of `gx` columns and `gy` rows of
 /// tiles in grouped order: `groupRows` rows at a time, down the columns of
