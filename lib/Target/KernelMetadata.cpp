@@ -49,6 +49,7 @@ std::optional<KernelMetadata> kiln::readKernelMetadata(LLVM::LLVMFuncOp fn) {
                            block.asArrayRef().end());
         param.tma = p.getAs<BoolAttr>("tma").getValue();
         param.written = p.getAs<BoolAttr>("written").getValue();
+        param.read = p.getAs<BoolAttr>("read").getValue();
         if (auto box = p.getAs<DenseI64ArrayAttr>("tma_box"))
           param.tmaBox.assign(box.asArrayRef().begin(),
                               box.asArrayRef().end());
@@ -116,7 +117,8 @@ std::optional<PtxasReport> kiln::parsePtxasReport(llvm::StringRef log,
 bool kiln::haveSameParameters(const KernelMetadata &a,
                               const KernelMetadata &b) {
   auto key = [](const KernelParam &p) {
-    return std::make_tuple(p.name, p.isTensor, p.dtype, p.rank, p.written);
+    return std::make_tuple(p.name, p.isTensor, p.dtype, p.rank, p.written,
+                           p.read);
   };
   return a.params.size() == b.params.size() &&
          llvm::all_of(llvm::zip(a.params, b.params), [&](const auto &pair) {
@@ -136,6 +138,7 @@ llvm::json::Value kiln::toJSON(const KernelMetadata &meta) {
       o["block"] = llvm::json::Array(p.block);
       o["tma"] = p.tma;
       o["written"] = p.written;
+      o["read"] = p.read;
       if (p.tma) {
         o["tma_box"] = llvm::json::Array(p.tmaBox);
         o["swizzle"] = p.swizzle;

@@ -83,8 +83,10 @@ void emitDocComment(llvm::raw_ostream &os,
        << "/// KILN_SUCCESS or an error whose message kiln_last_error() "
           "gives.\n";
   } else {
-    os << "/// Launches " << meta.name << ", the variant kiln_kernel_choose "
-       << "picks for the\n/// arguments and the current device:\n";
+    os << "/// Launches " << meta.name << ": the variant kiln_" << meta.name
+       << "_tune measured\n/// fastest for arguments of these shapes in the "
+          "current context, or else\n/// the one kiln_kernel_choose picks "
+          "for the current device, among:\n";
     for (const CompiledKernel *k : variants)
       os << "///   " << k->variant << ": " << k->meta.threads
          << " threads per CTA, " << k->meta.smem << " bytes of shared memory"
@@ -195,7 +197,17 @@ std::string kiln::emitLauncherHeader(llvm::ArrayRef<CompiledKernel> kernels,
        << "_variant_desc(size_t variant);\n\n"
        << "/// Launches variant `variant`, whatever the shapes.\n"
        << "kiln_status kiln_" << m.name << "_variant(size_t variant, "
-       << parameterList(m, false) << "void *stream);\n\n";
+       << parameterList(m, false) << "void *stream);\n\n"
+       << "/// The variant kiln_" << m.name
+       << " would launch on these arguments now.\n"
+       << "kiln_status kiln_" << m.name << "_select(" << parameterList(m, false)
+       << "size_t *chosen);\n\n"
+       << "/// Times every variant on these arguments on `stream` and keeps "
+          "the\n/// fastest for later launches with the same shapes in this "
+          "context\n/// (kiln_variants_tune: the launches write the "
+          "outputs; `repetitions`\n/// 0 means 10).\n"
+       << "kiln_status kiln_" << m.name << "_tune(" << parameterList(m, false)
+       << "void *stream, uint32_t repetitions, size_t *chosen);\n\n";
   }
   os << "#ifdef __cplusplus\n} // extern \"C\"\n\n"
      << "#include \"kiln/runtime/kiln.hpp\"\n\nnamespace kiln::kernels {\n\n";
@@ -214,7 +226,17 @@ std::string kiln::emitLauncherHeader(llvm::ArrayRef<CompiledKernel> kernels,
        << m.name << "_variant(size_t variant, " << parameterList(m, true)
        << "void *stream = nullptr) {\n"
        << "  return kiln::Status::fromLast(kiln_" << m.name
-       << "_variant(variant, " << forwarded << "stream));\n}\n\n";
+       << "_variant(variant, " << forwarded << "stream));\n}\n\n"
+       << "/// See kiln_" << m.name << "_select.\ninline kiln::Status "
+       << m.name << "_select(" << parameterList(m, true)
+       << "size_t &chosen) {\n"
+       << "  return kiln::Status::fromLast(kiln_" << m.name << "_select("
+       << forwarded << "&chosen));\n}\n\n"
+       << "/// See kiln_" << m.name << "_tune.\ninline kiln::Status " << m.name
+       << "_tune(" << parameterList(m, true)
+       << "void *stream, uint32_t repetitions, size_t &chosen) {\n"
+       << "  return kiln::Status::fromLast(kiln_" << m.name << "_tune("
+       << forwarded << "stream, repetitions, &chosen));\n}\n\n";
   }
   os << "} // namespace kiln::kernels\n#endif\n\n#endif // " << guard << "\n";
   return text;
@@ -266,40 +288,29 @@ std::string kiln::emitLauncherSource(llvm::ArrayRef<CompiledKernel> kernels,
      << "};\n\n";
   auto groups = groupVariants(kernels);
   if (llvm::any_of(groups, [](const auto &g) { return g.size() > 1; }))
-    os << "/// Launches the variant kiln_kernel_choose picks for `args` on "
-          "the\n"
-       << "/// current device. The arguments are checked first, on the CPU (a\n"
-       << "/// choice for one SM), so that only a valid launch with work asks\n"
-       << "/// the driver for the SM count; without a driver the launch then\n"
-       << "/// reports why.\n"
-       << "template <size_t N>\n"
-       << "kiln_status launchChosen(Launcher *const *variants, const kiln_arg "
-          "*args,\n"
-       << "                         size_t count, void *stream) {\n"
-       << "  kiln_kernel *kernels[N];\n"
-       << "  for (size_t i = 0; i < N; ++i) {\n"
-       << "    kiln_status s = variants[i]->get(&kernels[i]);\n"
-       << "    if (s != KILN_SUCCESS)\n"
-       << "      return s;\n"
+    os << "/// The runtime's set of a kernel's variants, made on first use "
+          "(as\n/// their Launchers, without a driver).\n"
+       << "template <size_t N> struct VariantSet {\n"
+       << "  Launcher *const *variants;\n"
+       << "  std::mutex mutex;\n"
+       << "  kiln_variants *set = nullptr;\n\n"
+       << "  kiln_status get(kiln_variants **out) {\n"
+       << "    std::lock_guard<std::mutex> lock(mutex);\n"
+       << "    if (!set) {\n"
+       << "      kiln_kernel *kernels[N];\n"
+       << "      for (size_t i = 0; i < N; ++i) {\n"
+       << "        kiln_status s = variants[i]->get(&kernels[i]);\n"
+       << "        if (s != KILN_SUCCESS)\n"
+       << "          return s;\n"
+       << "      }\n"
+       << "      kiln_status s = kiln_variants_create(kernels, N, &set);\n"
+       << "      if (s != KILN_SUCCESS)\n"
+       << "        return s;\n"
+       << "    }\n"
+       << "    *out = set;\n"
+       << "    return KILN_SUCCESS;\n"
        << "  }\n"
-       << "  size_t chosen = 0;\n"
-       << "  kiln_status s = kiln_kernel_choose(kernels, N, args, count, 1, "
-          "&chosen);\n"
-       << "  if (s != KILN_SUCCESS)\n"
-       << "    return s;\n"
-       << "  kiln_launch_config config;\n"
-       << "  s = kiln_kernel_launch_config(kernels[chosen], args, count, "
-          "&config);\n"
-       << "  uint32_t sms = 0;\n"
-       << "  if (s == KILN_SUCCESS && config.grid[0] && config.grid[1] &&\n"
-       << "      config.grid[2] && kiln_device_sm_count(&sms) == KILN_SUCCESS) "
-          "{\n"
-       << "    s = kiln_kernel_choose(kernels, N, args, count, sms, &chosen);\n"
-       << "    if (s != KILN_SUCCESS)\n"
-       << "      return s;\n"
-       << "  }\n"
-       << "  return kiln_kernel_launch(kernels[chosen], args, count, stream);\n"
-       << "}\n\n";
+       << "};\n\n";
   os << "kiln_arg tensorArg(const kiln_tensor *t) {\n"
      << "  kiln_arg a;\n  std::memset(&a, 0, sizeof a);\n"
      << "  a.kind = KILN_ARG_TENSOR;\n"
@@ -348,6 +359,8 @@ std::string kiln::emitLauncherSource(llvm::ArrayRef<CompiledKernel> kernels,
         os << llvm::formatv("    p[{0}].block[{1}] = {2};\n", i, d, b);
       if (p.written)
         os << llvm::formatv("    p[{0}].written = true;\n", i);
+      if (p.read)
+        os << llvm::formatv("    p[{0}].read = true;\n", i);
       if (p.tma) {
         os << llvm::formatv("    p[{0}].tma = true;\n", i)
            << llvm::formatv("    p[{0}].swizzle = {1};\n", i, p.swizzle);
@@ -409,6 +422,10 @@ std::string kiln::emitLauncherSource(llvm::ArrayRef<CompiledKernel> kernels,
     for (const CompiledKernel *k : variants)
       os << "&launcher_" << tagOf(*k) << "(), ";
     os << "};\n  return variants;\n}\n\n"
+       << "VariantSet<" << variants.size() << "> &variantSet_" << name
+       << "() {\n  static VariantSet<" << variants.size() << "> set{variants_"
+       << name << "(), {}, nullptr};\n"
+       << "  return set;\n}\n\n"
        << "const char *const variantNames_" << name << "[] = {";
     for (const CompiledKernel *k : variants)
       os << "\"" << k->variant << "\", ";
@@ -430,8 +447,28 @@ std::string kiln::emitLauncherSource(llvm::ArrayRef<CompiledKernel> kernels,
          << "_desc(void) {\n  return &desc_" << first << "();\n}\n\n";
       continue;
     }
-    os << "  return launchChosen<" << n << ">(variants_" << m.name
-       << "(), args, " << m.params.size() << ", stream);\n}\n\n"
+    std::string count = std::to_string(m.params.size());
+    auto emitSet = [&] {
+      os << "  kiln_variants *set = nullptr;\n"
+         << "  kiln_status s = variantSet_" << m.name << "().get(&set);\n"
+         << "  if (s != KILN_SUCCESS)\n    return s;\n";
+    };
+    emitSet();
+    os << "  return kiln_variants_launch(set, args, " << count
+       << ", stream);\n}\n\n"
+       << "extern \"C\" kiln_status kiln_" << m.name << "_select("
+       << parameterList(m, false) << "size_t *chosen) {\n";
+    emitArgs(os, m);
+    emitSet();
+    os << "  return kiln_variants_select(set, args, " << count
+       << ", chosen);\n}\n\n"
+       << "extern \"C\" kiln_status kiln_" << m.name << "_tune("
+       << parameterList(m, false)
+       << "void *stream, uint32_t repetitions, size_t *chosen) {\n";
+    emitArgs(os, m);
+    emitSet();
+    os << "  return kiln_variants_tune(set, args, " << count
+       << ", stream, repetitions, chosen, nullptr);\n}\n\n"
        << "extern \"C\" size_t kiln_" << m.name
        << "_num_variants(void) {\n  return " << n << ";\n}\n\n"
        << "extern \"C\" const char *kiln_" << m.name

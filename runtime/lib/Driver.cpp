@@ -129,6 +129,22 @@ kiln_status currentContext(const DriverApi &api, CUcontext &out) {
   return KILN_SUCCESS;
 }
 
+kiln_status deviceSmCount(const DriverApi &api, uint32_t &out) {
+  CUdevice device;
+  int count = 0;
+  if (CUresult r = api.cuCtxGetDevice(&device))
+    return driverError(api, "cuCtxGetDevice", r);
+  if (CUresult r = api.cuDeviceGetAttribute(
+          &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device))
+    return driverError(api, "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", r);
+  if (count < 1)
+    return fail(KILN_ERROR_DRIVER, format("the driver reports %d SMs for "
+                                          "device %d",
+                                          count, int(device)));
+  out = uint32_t(count);
+  return KILN_SUCCESS;
+}
+
 namespace testing {
 
 void setDriverLibrary(const char *library) {

@@ -42,6 +42,11 @@ namespace kiln::rt {
   X(cuFuncSetAttribute)                                                        \
   X(cuLaunchKernelEx)                                                          \
   X(cuTensorMapEncodeTiled)                                                    \
+  X(cuEventCreate)                                                             \
+  X(cuEventRecord)                                                             \
+  X(cuEventSynchronize)                                                        \
+  X(cuEventElapsedTime)                                                        \
+  X(cuEventDestroy)                                                            \
   X(cuGetErrorName)                                                            \
   X(cuGetErrorString)
 
@@ -68,6 +73,9 @@ kiln_status driverError(const DriverApi &api, const std::string &what,
 /// The context current on this thread; if there is none, the primary
 /// context of device 0, retained once per process and made current.
 kiln_status currentContext(const DriverApi &api, CUcontext &out);
+
+/// The number of SMs of the current context's device.
+kiln_status deviceSmCount(const DriverApi &api, uint32_t &out);
 
 /// Hooks for tests; not for use while other threads use the runtime.
 namespace testing {

@@ -368,15 +368,11 @@ CUtensorMapSwizzle tmaSwizzle(int32_t bytes) {
 
 } // namespace
 
-kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
-                         size_t numArgs, uint32_t smCount, VariantCost &out) {
-  // Everything a launch would check, grid limits included.
-  kiln_launch_config config;
-  if (kiln_status s = planLaunch(desc, args, numArgs, smCount, config))
-    return s;
+VariantCost variantCost(const kiln_kernel_desc &desc, const kiln_arg *args,
+                        uint32_t smCount) {
   int64_t extents[3];
-  if (kiln_status s = gridExtents(desc, args, extents))
-    return s;
+  // Cannot fail: planLaunch computed the same extents.
+  (void)gridExtents(desc, args, extents);
   // Products saturate: descriptions may carry any divisor, and the model
   // only compares.
   auto times = [](int64_t a, int64_t b) {
@@ -386,6 +382,7 @@ kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
   int64_t tiles = 1;
   for (int64_t e : extents)
     tiles = times(tiles, e);
+  VariantCost out;
   out.tileArea = 1;
   for (uint32_t i = 0; i < desc.num_grid; ++i)
     if (desc.grid[i].kind != KILN_GRID_CONSTANT)
@@ -393,11 +390,31 @@ kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
   // The SMs the tiles spread over: a persistent kernel's CTAs (one per SM,
   // in whole clusters), or all of them. CTAs sharing an SM share its
   // tensor cores, so they count as one SM's work either way.
-  int64_t sms =
-      desc.persistent ? std::max<int64_t>(config.grid[0], 1) : int64_t(smCount);
+  int64_t sms = desc.persistent
+                    ? std::max<int64_t>(
+                          persistentGridX(extents, smCount, desc.cluster[0]), 1)
+                    : int64_t(smCount);
   out.work = times(ceilDiv(tiles, sms), out.tileArea);
   out.persistent = desc.persistent;
-  return KILN_SUCCESS;
+  return out;
+}
+
+size_t cheapestVariant(const kiln_kernel_desc *const *descs,
+                       const std::vector<size_t> &candidates,
+                       const kiln_arg *args, uint32_t smCount) {
+  auto key = [](const VariantCost &c) {
+    return std::make_tuple(c.work, -c.tileArea, !c.persistent);
+  };
+  size_t chosen = candidates.front();
+  VariantCost best = variantCost(*descs[chosen], args, smCount);
+  for (size_t i : candidates) {
+    VariantCost cost = variantCost(*descs[i], args, smCount);
+    if (key(cost) < key(best)) {
+      best = cost;
+      chosen = i;
+    }
+  }
+  return chosen;
 }
 
 kiln_status chooseVariant(const kiln_kernel_desc *const *descs, size_t count,
@@ -407,31 +424,32 @@ kiln_status chooseVariant(const kiln_kernel_desc *const *descs, size_t count,
     return fail(KILN_ERROR_INVALID_VALUE, "no variants to choose from");
   kiln_status firstError = KILN_SUCCESS;
   std::string firstMessage;
-  bool found = false;
-  VariantCost best{};
+  std::vector<size_t> accepted;
   for (size_t i = 0; i < count; ++i) {
-    VariantCost cost;
-    if (kiln_status s = estimateCost(*descs[i], args, numArgs, smCount, cost)) {
+    kiln_launch_config config;
+    if (kiln_status s = planLaunch(*descs[i], args, numArgs, smCount, config)) {
       if (i == 0) {
         firstError = s;
         firstMessage = kiln_last_error();
       }
       continue;
     }
-    auto key = [](const VariantCost &c) {
-      return std::make_tuple(c.work, -c.tileArea, !c.persistent);
-    };
-    if (!found || key(cost) < key(best)) {
-      found = true;
-      best = cost;
-      chosen = i;
-    }
+    accepted.push_back(i);
   }
-  if (found) {
-    clearError();
-    return KILN_SUCCESS;
-  }
-  return fail(firstError, firstMessage);
+  if (accepted.empty())
+    return fail(firstError, firstMessage);
+  clearError();
+  chosen = cheapestVariant(descs, accepted, args, smCount);
+  return KILN_SUCCESS;
+}
+
+void fitToDevice(const kiln_kernel_desc &desc, const kiln_arg *args,
+                 uint32_t smCount, kiln_launch_config &config) {
+  if (!desc.persistent || !hasWork(config))
+    return;
+  int64_t extents[3];
+  (void)gridExtents(desc, args, extents);
+  config.grid[0] = uint32_t(persistentGridX(extents, smCount, desc.cluster[0]));
 }
 
 bool hasWork(const kiln_launch_config &config) {

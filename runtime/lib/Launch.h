@@ -41,20 +41,33 @@ struct VariantCost {
   bool persistent;
 };
 
-/// The cost of launching `desc` on arguments planLaunch accepts, on a GPU
-/// with `smCount` (> 0) SMs.
-kiln_status estimateCost(const kiln_kernel_desc &desc, const kiln_arg *args,
-                         size_t numArgs, uint32_t smCount, VariantCost &out);
+/// The cost of launching `desc` on arguments planLaunch accepted, on a GPU
+/// with `smCount` (> 0) SMs. Checks nothing.
+VariantCost variantCost(const kiln_kernel_desc &desc, const kiln_arg *args,
+                        uint32_t smCount);
 
 /// Among variants of one kernel (same parameters and results, other tile
-/// shapes or schedules), the index of the one with the least work; on a
-/// tie the larger tile (fewer loads per flop), then a persistent kernel
-/// (no relaunch per tile, grouped tile order), then the earlier one.
-/// Variants that reject the arguments are skipped; if all do, the first
-/// one's error is returned.
+/// shapes or schedules), the index in `descs` of the one with the least
+/// work among `candidates` (indices of the variants that accepted `args`;
+/// not empty); on a tie the larger tile (fewer loads per flop), then a
+/// persistent kernel (no relaunch per tile, grouped tile order), then the
+/// earlier one.
+size_t cheapestVariant(const kiln_kernel_desc *const *descs,
+                       const std::vector<size_t> &candidates,
+                       const kiln_arg *args, uint32_t smCount);
+
+/// As cheapestVariant, after checking the arguments against each variant:
+/// those that reject them are skipped; if all do, the first one's error is
+/// returned.
 kiln_status chooseVariant(const kiln_kernel_desc *const *descs, size_t count,
                           const kiln_arg *args, size_t numArgs,
                           uint32_t smCount, size_t &chosen);
+
+/// Adapts planLaunch's configuration (made with an SM count of 0) for
+/// arguments it accepted to a GPU of `smCount` SMs: a persistent kernel
+/// gets at most one CTA per SM.
+void fitToDevice(const kiln_kernel_desc &desc, const kiln_arg *args,
+                 uint32_t smCount, kiln_launch_config &config);
 
 /// The arguments of cuTensorMapEncodeTiled for one TMA tensor.
 struct TensorMapSpec {

@@ -475,6 +475,11 @@ private:
       if (const Value *written = v.find("written"))
         if (!boolean(*written, member(path, "written"), param.written))
           return false;
+      // Optional: metadata from before the field existed may read anything.
+      param.read = true;
+      if (const Value *read = v.find("read"))
+        if (!boolean(*read, member(path, "read"), param.read))
+          return false;
       const Value *tmaValue = require(v, path, "tma");
       if (!tmaValue || !boolean(*tmaValue, member(path, "tma"), param.tma))
         return false;

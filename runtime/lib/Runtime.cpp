@@ -11,15 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Driver.h"
 #include "Error.h"
-#include "Launch.h"
-#include "Metadata.h"
+#include "Kernel.h"
 
 #include <cstring>
-#include <memory>
-#include <mutex>
-#include <unordered_map>
 
 using namespace kiln::rt;
 
@@ -28,6 +23,18 @@ namespace {
 /// Dynamic shared memory a function may use without opting in through
 /// CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES.
 constexpr uint32_t kDefaultDynamicSmemBytes = 48 * 1024;
+
+/// Whether `image` is a cubin (ELF) or a fatbin rather than PTX text.
+bool isBinaryImage(const char *image, size_t size) {
+  static const char elf[] = {0x7f, 'E', 'L', 'F'};
+  static const unsigned char fatbin[] = {0x50, 0xed, 0x55, 0xba};
+  return size >= 4 && (std::memcmp(image, elf, 4) == 0 ||
+                       std::memcmp(image, fatbin, 4) == 0);
+}
+
+} // namespace
+
+namespace kiln::rt {
 
 /// The image of a module and the contexts it is loaded in.
 class Module {
@@ -97,126 +104,101 @@ private:
   }
 };
 
-/// Whether `image` is a cubin (ELF) or a fatbin rather than PTX text.
-bool isBinaryImage(const char *image, size_t size) {
-  static const char elf[] = {0x7f, 'E', 'L', 'F'};
-  static const unsigned char fatbin[] = {0x50, 0xed, 0x55, 0xba};
-  return size >= 4 && (std::memcmp(image, elf, 4) == 0 ||
-                       std::memcmp(image, fatbin, 4) == 0);
-}
-
-} // namespace
+} // namespace kiln::rt
 
 struct kiln_module {
   std::shared_ptr<Module> module;
 };
 
-struct kiln_kernel {
-  /// Null for a kernel that can be validated but not launched.
-  std::shared_ptr<Module> module;
-  std::unique_ptr<OwnedDesc> desc;
-  std::vector<KernelParam> params;
-
-  /// What a kernel needs in one context.
-  struct Function {
-    CUfunction function;
-    uint32_t smCount;
-  };
-
-  /// The kernel's function in `context`, the current one, found on first use.
-  kiln_status function(const DriverApi &api, CUcontext context,
-                       Function &out) const {
-    std::lock_guard<std::mutex> lock(mutex);
-    auto it = functions.find(context);
-    if (it != functions.end()) {
-      out = it->second;
-      return KILN_SUCCESS;
-    }
-    CUmodule cuModule;
-    if (kiln_status s = module->get(api, context, *desc, cuModule))
-      return s;
-    std::string what = format("kernel '%s': ", desc->name);
-    if (CUresult r =
-            api.cuModuleGetFunction(&out.function, cuModule, desc->name))
-      return driverError(api, what + "cuModuleGetFunction", r);
-    if (desc->smem > kDefaultDynamicSmemBytes)
-      if (CUresult r = api.cuFuncSetAttribute(
-              out.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-              int(desc->smem)))
-        return driverError(
-            api,
-            what + format("requesting %u bytes of dynamic shared memory",
-                          desc->smem),
-            r);
-    CUdevice device;
-    int smCount = 0;
-    if (CUresult r = api.cuCtxGetDevice(&device))
-      return driverError(api, "cuCtxGetDevice", r);
-    if (CUresult r = api.cuDeviceGetAttribute(
-            &smCount, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device))
-      return driverError(api, "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", r);
-    out.smCount = uint32_t(smCount);
-    functions.emplace(context, out);
+kiln_status kiln_kernel::prepare(Function &out) const {
+  if (!module)
+    return fail(KILN_ERROR_INVALID_VALUE,
+                format("kernel '%s' was created without a module: it can "
+                       "be validated, not launched",
+                       desc->name));
+  const DriverApi *api;
+  CUcontext context;
+  if (kiln_status s = getDriver(api))
+    return s;
+  if (kiln_status s = currentContext(*api, context))
+    return s;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = functions.find(context);
+  if (it != functions.end()) {
+    out = it->second;
     return KILN_SUCCESS;
   }
-
-  kiln_status launch(const kiln_arg *args, size_t numArgs,
-                     CUstream stream) const {
-    kiln_launch_config config;
-    if (kiln_status s = planLaunch(*desc, args, numArgs, 0, config))
-      return s;
-    if (!hasWork(config))
-      return KILN_SUCCESS;
-    if (!module)
-      return fail(KILN_ERROR_INVALID_VALUE,
-                  format("kernel '%s' was created without a module: it can "
-                         "be validated, not launched",
-                         desc->name));
-    const DriverApi *api;
-    CUcontext context;
-    Function fn;
-    if (kiln_status s = getDriver(api))
-      return s;
-    if (kiln_status s = currentContext(*api, context))
-      return s;
-    if (kiln_status s = function(*api, context, fn))
-      return s;
-    if (desc->persistent)
-      if (kiln_status s = planLaunch(*desc, args, numArgs, fn.smCount, config))
-        return s;
-
-    ParamBuffer buffer;
-    if (kiln_status s = buffer.pack(*desc, params, args, *api))
-      return s;
-    CUlaunchAttribute cluster;
-    cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
-    cluster.value.clusterDim.x = config.cluster[0];
-    cluster.value.clusterDim.y = config.cluster[1];
-    cluster.value.clusterDim.z = config.cluster[2];
-    bool clustered = config.cluster[0] != 1 || config.cluster[1] != 1 ||
-                     config.cluster[2] != 1;
-    CUlaunchConfig launch = {};
-    launch.gridDimX = config.grid[0];
-    launch.gridDimY = config.grid[1];
-    launch.gridDimZ = config.grid[2];
-    launch.blockDimX = config.block[0];
-    launch.blockDimY = config.block[1];
-    launch.blockDimZ = config.block[2];
-    launch.sharedMemBytes = config.smem;
-    launch.hStream = stream;
-    launch.attrs = clustered ? &cluster : nullptr;
-    launch.numAttrs = clustered ? 1 : 0;
-    if (CUresult r = api->cuLaunchKernelEx(&launch, fn.function,
-                                           buffer.pointers(), nullptr))
+  out.api = api;
+  out.context = context;
+  CUmodule cuModule;
+  if (kiln_status s = module->get(*api, context, *desc, cuModule))
+    return s;
+  std::string what = format("kernel '%s': ", desc->name);
+  if (CUresult r =
+          api->cuModuleGetFunction(&out.function, cuModule, desc->name))
+    return driverError(*api, what + "cuModuleGetFunction", r);
+  if (desc->smem > kDefaultDynamicSmemBytes)
+    if (CUresult r = api->cuFuncSetAttribute(
+            out.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+            int(desc->smem)))
       return driverError(
-          *api, format("kernel '%s': cuLaunchKernelEx", desc->name), r);
-    return KILN_SUCCESS;
-  }
+          *api,
+          what + format("requesting %u bytes of dynamic shared memory",
+                        desc->smem),
+          r);
+  if (kiln_status s = deviceSmCount(*api, out.smCount))
+    return s;
+  functions.emplace(context, out);
+  return KILN_SUCCESS;
+}
 
-private:
-  mutable std::mutex mutex;
-  mutable std::unordered_map<CUcontext, Function> functions;
-};
+kiln_status kiln_kernel::launchPlanned(const kiln_arg *args,
+                                       const kiln_launch_config &planned,
+                                       CUstream stream) const {
+  if (!hasWork(planned))
+    return KILN_SUCCESS;
+  Function fn;
+  if (kiln_status s = prepare(fn))
+    return s;
+  const DriverApi &api = *fn.api;
+  kiln_launch_config config = planned;
+  fitToDevice(*desc, args, fn.smCount, config);
+
+  ParamBuffer buffer;
+  if (kiln_status s = buffer.pack(*desc, params, args, api))
+    return s;
+  CUlaunchAttribute cluster;
+  cluster.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+  cluster.value.clusterDim.x = config.cluster[0];
+  cluster.value.clusterDim.y = config.cluster[1];
+  cluster.value.clusterDim.z = config.cluster[2];
+  bool clustered = config.cluster[0] != 1 || config.cluster[1] != 1 ||
+                   config.cluster[2] != 1;
+  CUlaunchConfig launch = {};
+  launch.gridDimX = config.grid[0];
+  launch.gridDimY = config.grid[1];
+  launch.gridDimZ = config.grid[2];
+  launch.blockDimX = config.block[0];
+  launch.blockDimY = config.block[1];
+  launch.blockDimZ = config.block[2];
+  launch.sharedMemBytes = config.smem;
+  launch.hStream = stream;
+  launch.attrs = clustered ? &cluster : nullptr;
+  launch.numAttrs = clustered ? 1 : 0;
+  if (CUresult r = api.cuLaunchKernelEx(&launch, fn.function, buffer.pointers(),
+                                        nullptr))
+    return driverError(api, format("kernel '%s': cuLaunchKernelEx", desc->name),
+                       r);
+  return KILN_SUCCESS;
+}
+
+kiln_status kiln_kernel::launch(const kiln_arg *args, size_t numArgs,
+                                CUstream stream) const {
+  kiln_launch_config config;
+  if (kiln_status s = planLaunch(*desc, args, numArgs, 0, config))
+    return s;
+  return launchPlanned(args, config, stream);
+}
 
 //===----------------------------------------------------------------------===//
 // C API
@@ -312,27 +294,20 @@ extern "C" kiln_status kiln_device_sm_count(uint32_t *out) {
   const DriverApi *api;
   CUcontext context;
   CUdevice device;
-  int count = 0;
   if (kiln_status s = getDriver(api))
     return s;
   if (kiln_status s = currentContext(*api, context))
     return s;
   if (CUresult r = api->cuCtxGetDevice(&device))
     return driverError(*api, "cuCtxGetDevice", r);
-  // A launcher with variants asks at every launch: remember the answer for
-  // the thread's last device.
+  // A launcher asks at every launch: remember the answer for the thread's
+  // last device.
   thread_local CUdevice lastDevice = -1;
   thread_local uint32_t lastCount = 0;
   if (device != lastDevice) {
-    if (CUresult r = api->cuDeviceGetAttribute(
-            &count, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device))
-      return driverError(*api, "cuDeviceGetAttribute(MULTIPROCESSOR_COUNT)", r);
-    if (count < 1)
-      return fail(KILN_ERROR_DRIVER,
-                  format("the driver reports %d SMs for device %d", count,
-                         int(device)));
+    if (kiln_status s = deviceSmCount(*api, lastCount))
+      return s;
     lastDevice = device;
-    lastCount = uint32_t(count);
   }
   *out = lastCount;
   return KILN_SUCCESS;

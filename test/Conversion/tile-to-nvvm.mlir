@@ -7,7 +7,7 @@
 // CHECK-LABEL: llvm.func @signature
 // CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[M:.*]]: i32, %[[N:.*]]: i32, %[[S0:.*]]: i64, %[[ALPHA:.*]]: f32)
 // CHECK-SAME: kiln.kernel = {grid = [#tile.extent<arg = 0, dim = 1, div = 64>, #tile.extent<value = 1>], name = "signature"
-// CHECK-SAME: params = [{arg = 0 : i64, block = array<i64: 16, 64>, dtype = "bf16", kind = "tensor", name = "x", rank = 2 : i64, tma = false, written = false}, {arg = 1 : i64, dtype = "f32", kind = "scalar", name = "alpha"}]
+// CHECK-SAME: params = [{arg = 0 : i64, block = array<i64: 16, 64>, dtype = "bf16", kind = "tensor", name = "x", rank = 2 : i64, read = false, tma = false, written = false}, {arg = 1 : i64, dtype = "f32", kind = "scalar", name = "alpha"}]
 // CHECK-SAME: threads = 256 : i64
 // CHECK-SAME: nvvm.kernel, nvvm.maxntid = array<i32: 256, 1, 1>
 // CHECK: %[[PID:.*]] = nvvm.read.ptx.sreg.ctaid.y : i32
@@ -62,7 +62,7 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // stored-to tensor written, so the runtime rejects overlapping rows for it.
 // CHECK-LABEL: llvm.func @store
 // CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32, %[[J:.*]]: i32)
-// CHECK-SAME: name = "y", rank = 2 : i64, tma = false, written = true}
+// CHECK-SAME: name = "y", rank = 2 : i64, read = false, tma = false, written = true}
 // CHECK: %[[VEC:.*]] = vector.broadcast %[[V]] : bf16 to vector<64xbf16>
 // CHECK: arith.muli %{{.*}}, %[[STRIDE]] overflow<nsw> : i64
 // CHECK: %[[ZERO:.*]] = arith.constant 0 : i32

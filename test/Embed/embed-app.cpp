@@ -18,7 +18,9 @@
 //                           before any use of the driver)
 //   embed-app run [MxNxK]...
 //                           runs the GEMM on random inputs (C poisoned with
-//                           NaN first), through the launcher's choice and
+//                           NaN first), through the launcher's choice, then
+//                           tuned (gemm_bf16_nt_tune times the variants,
+//                           and the launcher then runs the fastest), then
 //                           through every variant, and compares every
 //                           element with a CPU reference; prints "ok".
 //                           Without a GPU, prints the runtime's error and
@@ -210,8 +212,12 @@ bool parseShape(const char *text, Shape &out) {
   return true;
 }
 
-/// Runs one GEMM, through the launcher's choice (`variant` < 0) or the
-/// given variant, and compares every element of C; 0 when all match.
+/// How runShape launches.
+constexpr long kChosen = -1, kTuned = -2;
+
+/// Runs one GEMM, through the launcher's choice (kChosen), after tuning
+/// (kTuned) or the given variant, and compares every element of C; 0 when
+/// all match.
 int runShape(const Shape &s, long variant, Random &random) {
   size_t sizeA = size_t(s.m * s.k), sizeB = size_t(s.n * s.k),
          sizeC = size_t(s.m * s.n);
@@ -236,15 +242,36 @@ int runShape(const Shape &s, long variant, Random &random) {
   kiln_tensor ta = matrix(da, KILN_DTYPE_BF16, s.m, s.k);
   kiln_tensor tb = matrix(db, KILN_DTYPE_BF16, s.n, s.k);
   kiln_tensor tc = matrix(dc, KILN_DTYPE_BF16, s.m, s.n);
-  kiln::Status status =
-      variant < 0
-          ? kiln::kernels::gemm_bf16_nt(ta, tb, tc)
-          : kiln::kernels::gemm_bf16_nt_variant(size_t(variant), ta, tb, tc);
-  const char *how =
-      variant < 0 ? "chosen" : kiln_gemm_bf16_nt_variant_name(size_t(variant));
+  kiln::Status status;
+  std::string how;
+  if (variant == kTuned) {
+    size_t tuned = 0, selected = 0;
+    status = kiln::kernels::gemm_bf16_nt_tune(ta, tb, tc, nullptr, 3, tuned);
+    how = "tuned";
+    if (status)
+      status = kiln::kernels::gemm_bf16_nt_select(ta, tb, tc, selected);
+    if (status) {
+      how += std::string(": ") + kiln_gemm_bf16_nt_variant_name(tuned);
+      if (selected != tuned) {
+        std::printf("%lldx%lldx%lld (%s): the launcher then selects %s\n",
+                    (long long)s.m, (long long)s.n, (long long)s.k, how.c_str(),
+                    kiln_gemm_bf16_nt_variant_name(selected));
+        return 1;
+      }
+      // The timed launches wrote C: poison it again.
+      CHECK_CUDA(cudaMemcpy(dc, c.data(), sizeC * 2, cudaMemcpyHostToDevice));
+      status = kiln::kernels::gemm_bf16_nt(ta, tb, tc);
+    }
+  } else if (variant == kChosen) {
+    how = "chosen";
+    status = kiln::kernels::gemm_bf16_nt(ta, tb, tc);
+  } else {
+    how = kiln_gemm_bf16_nt_variant_name(size_t(variant));
+    status = kiln::kernels::gemm_bf16_nt_variant(size_t(variant), ta, tb, tc);
+  }
   if (!status) {
     std::printf("%lldx%lldx%lld (%s): %s: %s\n", (long long)s.m, (long long)s.n,
-                (long long)s.k, how, kiln_status_string(status.code()),
+                (long long)s.k, how.c_str(), kiln_status_string(status.code()),
                 status.message().c_str());
     return 1;
   }
@@ -275,8 +302,8 @@ int runShape(const Shape &s, long variant, Random &random) {
     }
   }
   std::printf("%lldx%lldx%lld (%s): %zu of %zu elements wrong, max error %g\n",
-              (long long)s.m, (long long)s.n, (long long)s.k, how, bad, sizeC,
-              worst);
+              (long long)s.m, (long long)s.n, (long long)s.k, how.c_str(), bad,
+              sizeC, worst);
   return bad == 0 ? 0 : 1;
 }
 
@@ -314,9 +341,12 @@ int runGemms(int argc, char **argv) {
 
   Random random{0x6b696c6eull};
   int failures = 0;
-  long variants = long(kiln_gemm_bf16_nt_num_variants());
+  // The model's choice first: tuning a shape changes what the launcher runs.
+  std::vector<long> modes = {kChosen, kTuned};
+  for (long v = 0; v < long(kiln_gemm_bf16_nt_num_variants()); ++v)
+    modes.push_back(v);
   for (const Shape &shape : shapes)
-    for (long variant = -1; variant < variants; ++variant) {
+    for (long variant : modes) {
       int r = runShape(shape, variant, random);
       if (r == 2)
         return 2;

@@ -42,6 +42,8 @@ struct KernelParam {
   /// Tensors only: the kernel stores to it (the runtime then rejects
   /// overlapping elements).
   bool written = false;
+  /// Tensors only: the kernel loads from it.
+  bool read = false;
 };
 
 /// One dimension of the launch grid: `value`, or ceil(extent / div) where

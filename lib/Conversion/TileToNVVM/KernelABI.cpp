@@ -57,6 +57,13 @@ static bool isStoredTo(BlockArgument arg) {
   });
 }
 
+/// Whether the kernel loads from descriptor argument `arg`.
+static bool isLoadedFrom(BlockArgument arg) {
+  return llvm::any_of(arg.getUsers(), [&](Operation *user) {
+    return isa<LoadOp, ScalarLoadOp, AsyncLoadOp>(user);
+  });
+}
+
 FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
                                                         int64_t smemBytes) {
   MLIRContext *ctx = kernel.getContext();
@@ -121,6 +128,7 @@ FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
           b.getNamedAttr("block", b.getDenseI64ArrayAttr(desc.getBlockShape())));
       meta.push_back(b.getNamedAttr("tma", b.getBoolAttr(tma)));
       meta.push_back(b.getNamedAttr("written", b.getBoolAttr(isStoredTo(arg))));
+      meta.push_back(b.getNamedAttr("read", b.getBoolAttr(isLoadedFrom(arg))));
       if (box) {
         meta.push_back(
             b.getNamedAttr("tma_box", b.getDenseI64ArrayAttr(box->box)));

@@ -156,6 +156,15 @@ struct Fake {
   /// (alpha) is recorded.
   bool gemmWithAlpha = true;
 
+  /// How long a launch takes on the fake clock, by its dynamic shared
+  /// memory (which tells variants apart): 1 ms unless listed.
+  std::map<unsigned, float> launchMs;
+  /// Launches that fail, by dynamic shared memory.
+  std::map<unsigned, CUresult> launchFails;
+  float clock = 0;
+  std::map<CUevent, float> recorded;
+  int eventsMade = 0, eventsAlive = 0;
+
   int retains = 0, loads = 0, unloads = 0, lookups = 0, encodes = 0;
   std::vector<std::string> images; ///< as cuModuleLoadData saw them
   std::vector<CUcontext> loadContexts;
@@ -245,6 +254,11 @@ struct Fake {
     api.cuLaunchKernelEx = [](const CUlaunchConfig *config, CUfunction f,
                               void **params, void **extra) -> CUresult {
       EXPECT_EQ(extra, nullptr);
+      auto failing = self->launchFails.find(config->sharedMemBytes);
+      if (failing != self->launchFails.end())
+        return failing->second;
+      auto ms = self->launchMs.find(config->sharedMemBytes);
+      self->clock += ms != self->launchMs.end() ? ms->second : 1.0f;
       Launch launch = {*config,
                        {config->attrs, config->attrs + config->numAttrs},
                        f,
@@ -259,6 +273,29 @@ struct Fake {
       launch.firstMap.assign(map, map + sizeof(CUtensorMap));
       self->launches.push_back(launch);
       return self->launchResult;
+    };
+    api.cuEventCreate = [](CUevent *event, unsigned flags) -> CUresult {
+      EXPECT_EQ(flags, unsigned(CU_EVENT_DEFAULT));
+      *event = reinterpret_cast<CUevent>(uintptr_t(++self->eventsMade));
+      ++self->eventsAlive;
+      return CUDA_SUCCESS;
+    };
+    api.cuEventRecord = [](CUevent event, CUstream) -> CUresult {
+      self->recorded[event] = self->clock;
+      return CUDA_SUCCESS;
+    };
+    api.cuEventSynchronize = [](CUevent event) -> CUresult {
+      return self->recorded.count(event) ? CUDA_SUCCESS
+                                         : CUDA_ERROR_INVALID_HANDLE;
+    };
+    api.cuEventElapsedTime = [](float *ms, CUevent start,
+                                CUevent end) -> CUresult {
+      *ms = self->recorded.at(end) - self->recorded.at(start);
+      return CUDA_SUCCESS;
+    };
+    api.cuEventDestroy = [](CUevent) -> CUresult {
+      --self->eventsAlive;
+      return CUDA_SUCCESS;
     };
     api.cuGetErrorName = [](CUresult r, const char **name) -> CUresult {
       *name = r == CUDA_ERROR_NO_BINARY_FOR_GPU ? "CUDA_ERROR_NO_BINARY_FOR_GPU"
@@ -510,6 +547,226 @@ TEST_F(FakeDriverTest, GeneratedLauncherChecksArgumentsBeforeTheDriver) {
   EXPECT_EQ(fake.retains, 0);
   EXPECT_EQ(fake.current, nullptr);
   EXPECT_TRUE(fake.launches.empty());
+}
+
+//===----------------------------------------------------------------------===//
+// Variants tuned by measurement
+//===----------------------------------------------------------------------===//
+
+/// kGemmMetadata's kernel (128x256 tiles; C not read) and a variant of it
+/// with 128x128 tiles and less shared memory.
+class VariantsTest : public FakeDriverTest {
+protected:
+  static constexpr unsigned kWideSmem = 197632, kNarrowSmem = 131072;
+  Module module;
+  Metadata wideMeta, narrowMeta;
+  Kernel wide, narrow;
+  Variants variants;
+
+  void SetUp() override {
+    FakeDriverTest::SetUp();
+    fake.gemmWithAlpha = false;
+    ASSERT_TRUE(module.load(kPtx, kPtxSize));
+    std::string json = replace(kGemmMetadata, R"("written": true)",
+                               R"("written": true, "read": false)");
+    ASSERT_TRUE(wideMeta.parse(json));
+    json = replace(json, R"("div": 256})", R"("div": 128})");
+    json = replace(json, R"("block": [256, 64])", R"("block": [128, 64])");
+    json = replace(json, R"("tma_box": [256, 64])", R"("tma_box": [128, 64])");
+    json = replace(json, R"("block": [128, 256])", R"("block": [128, 128])");
+    json = replace(json, R"("smem": 197632)", R"("smem": 131072)");
+    ASSERT_TRUE(narrowMeta.parse(json));
+    ASSERT_TRUE(wide.create(module, wideMeta.desc()));
+    ASSERT_TRUE(narrow.create(module, narrowMeta.desc()));
+    Status s = variants.create({&wide, &narrow});
+    ASSERT_TRUE(s) << s.message();
+  }
+
+  /// The kernels unload their module through the fake, which goes next.
+  void TearDown() override {
+    variants = Variants();
+    wide = Kernel();
+    narrow = Kernel();
+    module = Module();
+    FakeDriverTest::TearDown();
+  }
+
+  unsigned lastSmem() const {
+    EXPECT_FALSE(fake.launches.empty());
+    return fake.launches.empty() ? 0
+                                 : fake.launches.back().config.sharedMemBytes;
+  }
+};
+
+TEST_F(VariantsTest, TuningKeepsTheFastestForTheseShapes) {
+  fake.launchMs = {{kWideSmem, 2.0f}, {kNarrowSmem, 0.5f}};
+  std::vector<kiln_arg> args = gemmArgs(4096, 4096, 256);
+  size_t chosen = 9;
+  ASSERT_TRUE(variants.select(args, chosen));
+  EXPECT_EQ(chosen, 0u) << "the model: the same work, the larger tile";
+
+  std::vector<float> times;
+  Status s = variants.tune(args, nullptr, 4, chosen, &times);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(chosen, 1u);
+  EXPECT_EQ(times, (std::vector<float>{2.0f, 0.5f})) << "mean per launch";
+  EXPECT_EQ(fake.launches.size(), 10u) << "a warm-up and 4 timed each";
+  EXPECT_EQ(fake.eventsAlive, 0);
+
+  // Launches with these shapes run it, wherever the data and whatever
+  // alpha...
+  std::vector<kiln_arg> moved = gemmArgs(4096, 4096, 256, -3.0f);
+  moved[0].tensor.data = fakeAddress(7);
+  ASSERT_TRUE(variants.select(moved, chosen));
+  EXPECT_EQ(chosen, 1u);
+  ASSERT_TRUE(variants.launch(moved));
+  EXPECT_EQ(lastSmem(), kNarrowSmem);
+  // ... but other shapes, strides or contexts get the model's pick.
+  ASSERT_TRUE(variants.launch(gemmArgs(4096, 4096, 512)));
+  EXPECT_EQ(lastSmem(), kWideSmem);
+  std::vector<kiln_arg> padded = gemmArgs(4096, 4096, 256);
+  padded[2].tensor.strides[0] = 4096 + 64;
+  ASSERT_TRUE(variants.launch(padded));
+  EXPECT_EQ(lastSmem(), kWideSmem);
+  fake.current = Fake::context(2);
+  ASSERT_TRUE(variants.launch(args));
+  EXPECT_EQ(lastSmem(), kWideSmem);
+  fake.current = Fake::context(1);
+  ASSERT_TRUE(variants.launch(args));
+  EXPECT_EQ(lastSmem(), kNarrowSmem);
+  variants.forget();
+  ASSERT_TRUE(variants.launch(args));
+  EXPECT_EQ(lastSmem(), kWideSmem);
+
+  // Repetitions 0 means 10.
+  fake.launches.clear();
+  ASSERT_TRUE(variants.tune(args, nullptr, 0, chosen));
+  EXPECT_EQ(fake.launches.size(), 22u);
+}
+
+TEST_F(VariantsTest, TuningSkipsVariantsThatCannotLaunch) {
+  fake.launchMs = {{kWideSmem, 2.0f}, {kNarrowSmem, 0.5f}};
+  fake.launchFails = {{kNarrowSmem, CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES}};
+  std::vector<kiln_arg> args = gemmArgs(4096, 4096, 256);
+  size_t chosen = 9;
+  std::vector<float> times;
+  Status s = variants.tune(args, nullptr, 2, chosen, &times);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(chosen, 0u);
+  EXPECT_EQ(times, (std::vector<float>{2.0f, -1.0f}));
+
+  // None can: the first failure, and nothing kept.
+  variants.forget();
+  fake.launchFails[kWideSmem] = CUDA_ERROR_OUT_OF_MEMORY;
+  s = variants.tune(args, nullptr, 2, chosen, &times);
+  EXPECT_EQ(s.code(), KILN_ERROR_DRIVER);
+  EXPECT_EQ(s.message(), "kernel 'gemm_bf16': cuLaunchKernelEx failed: "
+                         "CUresult 2 (no description)");
+  EXPECT_EQ(times, (std::vector<float>{-1.0f, -1.0f}));
+  EXPECT_EQ(fake.eventsAlive, 0);
+  fake.launchFails.clear();
+  ASSERT_TRUE(variants.select(args, chosen));
+  EXPECT_EQ(chosen, 0u) << "the model's pick";
+}
+
+TEST_F(VariantsTest, ArgumentErrorsAndEmptyLaunchesNeedNoDriver) {
+  // With no current context, any use of the driver would retain one.
+  fake.current = nullptr;
+  std::vector<kiln_arg> args = gemmArgs(4096, 4096, 256);
+  args[2].tensor.data = nullptr;
+  size_t chosen = 9;
+  for (Status s : {variants.select(args, chosen), variants.launch(args),
+                   variants.tune(args, nullptr, 1, chosen)}) {
+    EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+    EXPECT_EQ(s.message(), "gemm_bf16: argument 2 ('c'): data pointer is null");
+  }
+  // M = 0: nothing to launch or time; the first variant, times 0.
+  args = gemmArgs(0, 4096, 256);
+  std::vector<float> times;
+  ASSERT_TRUE(variants.tune(args, nullptr, 1, chosen, &times));
+  EXPECT_EQ(chosen, 0u);
+  EXPECT_EQ(times, (std::vector<float>{0.0f, 0.0f}));
+  ASSERT_TRUE(variants.launch(args));
+  EXPECT_EQ(fake.retains, 0);
+  EXPECT_TRUE(fake.launches.empty());
+  EXPECT_EQ(fake.eventsMade, 0);
+}
+
+TEST_F(VariantsTest, TuningRefusesKernelsThatReadWhatTheyWrite) {
+  // kGemmMetadata does not say whether C is read: it may be.
+  Kernel inPlace;
+  ASSERT_TRUE(inPlace.create(module, meta.desc()));
+  Variants set;
+  ASSERT_TRUE(set.create({&wide, &inPlace}));
+  size_t chosen = 9;
+  Status s = set.tune(gemmArgs(4096, 4096, 256), nullptr, 1, chosen);
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(s.message(),
+            "kiln_variants_tune: kernel 'gemm_bf16' reads and writes argument "
+            "2 ('c'), so each timed launch would change the next one's "
+            "input: tune on a scratch copy with the same shapes and strides "
+            "(the choice holds for those)");
+  EXPECT_TRUE(fake.launches.empty());
+  // Launching is fine.
+  EXPECT_TRUE(set.launch(gemmArgs(4096, 4096, 256)));
+}
+
+TEST_F(VariantsTest, VariantsTakeTheSameParameters) {
+  Metadata axpyMeta;
+  ASSERT_TRUE(axpyMeta.parse(kAxpyMetadata));
+  Kernel axpy;
+  ASSERT_TRUE(axpy.create(module, axpyMeta.desc()));
+  Variants set;
+  Status s = set.create({&wide, &axpy});
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(s.message(), "kiln_variants_create: kernel 1 ('axpy') takes 3 "
+                         "arguments, kernel 0 ('gemm_bf16') 4: variants take "
+                         "the same parameters");
+  Metadata f16Meta;
+  ASSERT_TRUE(f16Meta.parse(
+      replace(kGemmMetadata, R"("dtype": "bf16")", R"("dtype": "f16")")));
+  Kernel f16;
+  ASSERT_TRUE(f16.create(module, f16Meta.desc()));
+  s = set.create({&wide, &f16});
+  EXPECT_EQ(s.code(), KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(s.message(), "kiln_variants_create: parameter 0 of kernel 1 "
+                         "('gemm_bf16') differs from that of kernel 0 "
+                         "('gemm_bf16') in its name, kind, dtype or rank: "
+                         "variants take the same parameters");
+  s = set.create({&wide, nullptr});
+  EXPECT_EQ(s.message(), "kiln_variants_create: kernel 1 is null");
+  s = set.create({});
+  EXPECT_EQ(s.message(),
+            "kiln_variants_create: there must be at least one kernel");
+  size_t chosen;
+  EXPECT_EQ(kiln_variants_select(nullptr, nullptr, 0, &chosen),
+            KILN_ERROR_INVALID_VALUE);
+  EXPECT_EQ(
+      kiln_variants_tune(nullptr, nullptr, 0, nullptr, 1, &chosen, nullptr),
+      KILN_ERROR_INVALID_VALUE);
+  kiln_variants_forget(nullptr);
+  kiln_variants_destroy(nullptr);
+}
+
+TEST_F(VariantsTest, GeneratedLauncherTunes) {
+  fake.current = Fake::context(50); // one no other test launches in
+  unsigned smem0 = kiln_gemm_bf16_nt_variant_desc(0)->smem;
+  unsigned smem1 = kiln_gemm_bf16_nt_variant_desc(1)->smem;
+  fake.launchMs = {{smem0, 3.0f}, {smem1, 1.0f}};
+  kiln_tensor a = bf16Matrix(1, 4096, 4096), b = bf16Matrix(2, 4096, 4096),
+              c = bf16Matrix(3, 4096, 4096);
+  size_t chosen = 9;
+  ASSERT_TRUE(kiln::kernels::gemm_bf16_nt_select(a, b, c, chosen));
+  EXPECT_EQ(chosen, 0u);
+  Status s = kiln::kernels::gemm_bf16_nt_tune(a, b, c, nullptr, 2, chosen);
+  ASSERT_TRUE(s) << s.message();
+  EXPECT_EQ(chosen, 1u);
+  ASSERT_TRUE(kiln::kernels::gemm_bf16_nt_select(a, b, c, chosen));
+  EXPECT_EQ(chosen, 1u);
+  fake.launches.clear();
+  ASSERT_TRUE(kiln::kernels::gemm_bf16_nt(a, b, c));
+  ASSERT_EQ(fake.launches.size(), 1u);
+  EXPECT_EQ(fake.launches[0].config.sharedMemBytes, smem1);
 }
 
 TEST_F(FakeDriverTest, SmallSharedMemoryNeedsNoAttribute) {

@@ -101,6 +101,8 @@ typedef struct kiln_param_desc {
      exactly where their rows share one pitch, any tensors that start at one
      address; other cases are the caller's to avoid, as with cuBLAS). */
   bool written;
+  /* The kernel loads from it. Metadata without "read" reads as true. */
+  bool read;
 } kiln_param_desc;
 
 /// How one grid dimension follows from the arguments: metadata "grid" entry.
@@ -294,6 +296,59 @@ kiln_status kiln_kernel_choose(const kiln_kernel *const *kernels,
                                size_t num_kernels, const kiln_arg *args,
                                size_t num_args, uint32_t sm_count,
                                size_t *chosen);
+
+/// Variants of one kernel that launch as one: each launch runs the variant
+/// kiln_variants_tune measured fastest for arguments of the same shapes in
+/// the current context, or else kiln_kernel_choose's pick for the current
+/// device. Thread-safe. Generated launchers of kernels with variants use
+/// one.
+typedef struct kiln_variants kiln_variants;
+
+/// Makes a set of `num_kernels` (>= 1) variants, which must take the same
+/// parameters (names, kinds, dtypes, ranks). The kernels are not copied:
+/// they must outlive the set.
+kiln_status kiln_variants_create(const kiln_kernel *const *kernels,
+                                 size_t num_kernels, kiln_variants **out);
+
+/// Frees a set (not its kernels); null is ignored.
+void kiln_variants_destroy(kiln_variants *variants);
+
+/// The variant a launch on `args` would run now. Checks the arguments
+/// against every variant first (the error, if all reject them, is the
+/// first variant's); a launch with work then needs the driver (for the
+/// context and its SM count), one without work picks the first variant
+/// that accepts the arguments.
+kiln_status kiln_variants_select(const kiln_variants *variants,
+                                 const kiln_arg *args, size_t num_args,
+                                 size_t *chosen);
+
+/// Launches the variant kiln_variants_select picks, on `stream`.
+kiln_status kiln_variants_launch(const kiln_variants *variants,
+                                 const kiln_arg *args, size_t num_args,
+                                 void *stream);
+
+/// Measures every variant that accepts `args`: one launch to warm up, then
+/// `repetitions` launches (0: 10) between two events on `stream`; waits for
+/// them. The fastest is kept for arguments with these shapes, strides and
+/// integer scalars (not data pointers or floating-point scalars) in the
+/// current context, for later launches, and returned in `chosen`;
+/// `times_ms`, if not null, receives `num_kernels` mean times per launch,
+/// -1 for variants that rejected the arguments or failed to launch (a
+/// variant needing more shared memory than the device has, say). A tuning
+/// error, or every variant failing, keeps nothing.
+///
+/// The launches write the kernel's outputs. A kernel that reads a tensor it
+/// writes (in place) is refused: tune it on a scratch copy with the same
+/// shapes and strides, and the choice applies to the real arguments. With
+/// no work to time (an empty grid) nothing is kept, the accepting variants'
+/// times are 0, and `chosen` is the first of them.
+kiln_status kiln_variants_tune(kiln_variants *variants, const kiln_arg *args,
+                               size_t num_args, void *stream,
+                               uint32_t repetitions, size_t *chosen,
+                               float *times_ms);
+
+/// Forgets every measurement of the set.
+void kiln_variants_forget(kiln_variants *variants);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -272,6 +272,75 @@ Status chooseVariant(const std::vector<const Kernel *> &variants,
                                              smCount, &chosen));
 }
 
+/// Variants of one kernel launched as one, tuned by measurement or chosen
+/// by the cost model; see kiln_variants_create. The kernels must outlive
+/// it.
+class Variants {
+public:
+  Status create(const std::vector<const Kernel *> &variants) {
+    std::vector<const kiln_kernel *> kernels;
+    for (const Kernel *k : variants)
+      kernels.push_back(k ? k->get() : nullptr);
+    kiln_variants *v = nullptr;
+    kiln_status s = kiln_variants_create(kernels.data(), kernels.size(), &v);
+    variants_.reset(v);
+    size_ = kernels.size();
+    return Status::fromLast(s);
+  }
+
+  /// The variant a launch would run; see kiln_variants_select.
+  template <typename Args>
+  Status select(const Args &args, size_t &chosen) const {
+    return Status::fromLast(kiln_variants_select(
+        variants_.get(), std::data(args), std::size(args), &chosen));
+  }
+  Status select(std::initializer_list<kiln_arg> args, size_t &chosen) const {
+    return select<decltype(args)>(args, chosen);
+  }
+
+  template <typename Args>
+  Status launch(const Args &args, void *stream = nullptr) const {
+    return Status::fromLast(kiln_variants_launch(
+        variants_.get(), std::data(args), std::size(args), stream));
+  }
+  Status launch(std::initializer_list<kiln_arg> args,
+                void *stream = nullptr) const {
+    return launch<decltype(args)>(args, stream);
+  }
+
+  /// Times the variants and keeps the fastest for such arguments; see
+  /// kiln_variants_tune. `times`, if given, gets one mean per variant.
+  template <typename Args>
+  Status tune(const Args &args, void *stream, uint32_t repetitions,
+              size_t &chosen, std::vector<float> *times = nullptr) {
+    std::vector<float> local(size_);
+    kiln_status s =
+        kiln_variants_tune(variants_.get(), std::data(args), std::size(args),
+                           stream, repetitions, &chosen, local.data());
+    if (times)
+      *times = std::move(local);
+    return Status::fromLast(s);
+  }
+  Status tune(std::initializer_list<kiln_arg> args, void *stream,
+              uint32_t repetitions, size_t &chosen,
+              std::vector<float> *times = nullptr) {
+    return tune<decltype(args)>(args, stream, repetitions, chosen, times);
+  }
+
+  /// Forgets the measurements.
+  void forget() { kiln_variants_forget(variants_.get()); }
+
+  kiln_variants *get() const { return variants_.get(); }
+  explicit operator bool() const { return bool(variants_); }
+
+private:
+  struct Destroy {
+    void operator()(kiln_variants *v) const { kiln_variants_destroy(v); }
+  };
+  std::unique_ptr<kiln_variants, Destroy> variants_;
+  size_t size_ = 0;
+};
+
 } // namespace kiln
 
 #endif // KILN_RUNTIME_KILN_HPP
