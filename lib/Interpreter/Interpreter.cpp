@@ -631,9 +631,12 @@ Step Interpreter::executeTile(Process &p, Operation *op) {
       })
       .Case([&](tile::MmaOp o) {
         // Computed when issued: the buffers hold what the wgmma would read.
-        return setTile(o, matmul(*get(p, o.getA()).buffer,
-                                 *get(p, o.getB()).buffer, tileOf(o.getAcc()),
-                                 o.getTransposeA(), o.getTransposeB()));
+        const Array &a = isa<MemRefType>(o.getA().getType())
+                             ? *get(p, o.getA()).buffer
+                             : tileOf(o.getA());
+        return setTile(o,
+                       matmul(a, *get(p, o.getB()).buffer, tileOf(o.getAcc()),
+                              o.getTransposeA(), o.getTransposeB()));
       })
       .Case([&](tile::MmaWaitOp o) {
         set(p, o, get(p, o.getAcc()));

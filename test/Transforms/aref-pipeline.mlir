@@ -178,3 +178,42 @@ tile.kernel @register_use(%a: !tile.desc<64x64xf16>, %i: i32) {
   }
   tile.return
 }
+
+// -----
+
+// wgmma reads B from shared memory only: a B computed in registers cannot
+// be multiplied.
+tile.kernel @register_b(%a: !tile.desc<64x64xf16>, %i: i32) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 1>
+  tile.warp_specialize warps [4, 4] regs [40, 240] {
+    %t = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+    aref.put %r, %t : !aref.ref<[tensor<64x64xf16>], depth = 1>, tensor<64x64xf16>
+  }, {
+    %v = aref.get %r : !aref.ref<[tensor<64x64xf16>], depth = 1> -> tensor<64x64xf16>
+    %zero = arith.constant dense<0.0> : tensor<64x64xf32>
+    %b = arith.constant dense<1.0> : tensor<64x64xf16>
+    // expected-error @+1 {{takes B from registers; wgmma reads B from shared memory only, so B must come from a load}}
+    %d = tile.dot %v, %b, %zero : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf32>
+    aref.consumed %r : !aref.ref<[tensor<64x64xf16>], depth = 1>
+  }
+  tile.return
+}
+
+// -----
+
+// A from registers: K-major only (no transpose_a).
+tile.kernel @register_a_transposed(%a: !tile.desc<64x64xf16>, %i: i32) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 1>
+  tile.warp_specialize warps [4, 4] regs [40, 240] {
+    %t = tile.load %a[%i, %i] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+    aref.put %r, %t : !aref.ref<[tensor<64x64xf16>], depth = 1>, tensor<64x64xf16>
+  }, {
+    %v = aref.get %r : !aref.ref<[tensor<64x64xf16>], depth = 1> -> tensor<64x64xf16>
+    %zero = arith.constant dense<0.0> : tensor<64x64xf32>
+    %p = arith.constant dense<1.0> : tensor<64x64xf16>
+    // expected-error @+1 {{takes A from registers, which wgmma reads only with K contiguous (no transpose_a) and in f16 or bf16}}
+    %d = tile.dot %p, %v, %zero transpose_a : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf32>
+    aref.consumed %r : !aref.ref<[tensor<64x64xf16>], depth = 1>
+  }
+  tile.return
+}

@@ -105,6 +105,44 @@ tile.kernel @two_groups(%q: !tile.desc<64x64xbf16>, %kt: !tile.desc<64x64xbf16>,
 
 // -----
 
+// State the consumer's math carries across iterations (a running row max,
+// as attention's softmax) leaves the producer's copy of the loop, with the
+// math; state the loads need stays: the offset, and the growing stride the
+// offset reads, although no load reads the stride itself.
+// CHECK-LABEL: tile.kernel @running_state
+// CHECK: warp_specialize
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OFF:.*]] = %{{.*}}, %{{.*}} = %{{.*}}) -> (i32, i32)
+// CHECK-NOT: tile.reduce
+// CHECK: tile.load %{{.*}}[%[[OFF]], %{{.*}}]
+// CHECK-NOT: tile.reduce
+// CHECK: }, {
+// CHECK: tile.reduce max
+tile.kernel @running_state(%q: !tile.desc<64x64xbf16>, %kt: !tile.desc<64x64xbf16>,
+                           %o: !tile.desc<64x64xf32>, %mo: !tile.desc<64xf32>,
+                           %n: i32) attributes {consumer_groups = 1} {
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %qt = tile.load %q[%c0, %c0] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32>
+  %minf = arith.constant dense<0xFF800000> : tensor<64xf32>
+  %res:4 = scf.for %j = %c0 to %n step %c64
+      iter_args(%m = %minf, %off = %c0, %acc = %zero, %stride = %c64)
+      -> (tensor<64xf32>, i32, tensor<64x64xf32>, i32) : i32 {
+    %k = tile.load %kt[%off, %c0] : !tile.desc<64x64xbf16> -> tensor<64x64xbf16>
+    %s = tile.dot %qt, %k, %acc transpose_b : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %mx = tile.reduce max %s dim 1 : tensor<64x64xf32> -> tensor<64xf32>
+    %mn = arith.maximumf %m, %mx : tensor<64xf32>
+    %next = arith.addi %off, %stride : i32
+    %wider = arith.addi %stride, %c64 : i32
+    scf.yield %mn, %next, %s, %wider : tensor<64xf32>, i32, tensor<64x64xf32>, i32
+  }
+  tile.store %res#2, %o[%c0, %c0] : tensor<64x64xf32>, !tile.desc<64x64xf32>
+  tile.store %res#0, %mo[%c0] : tensor<64xf32>, !tile.desc<64xf32>
+  tile.return
+}
+
+// -----
+
 // With no consumer_groups on the kernel, a tile of 64 rows (one wgmma's M)
 // gets one consumer warp group: two would each need 64 rows of their own.
 // CHECK-LABEL: tile.kernel @rows64

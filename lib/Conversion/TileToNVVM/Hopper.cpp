@@ -567,9 +567,64 @@ SmallVector<Value> unpackStruct(OpBuilder &b, Location loc, Value s,
   return regs;
 }
 
+/// One m64nNk16 wgmma with A in registers (PTX ISA 9.7.15.5.1: four .b32
+/// registers of two 16-bit elements each) and B from a descriptor, as
+/// inline asm: the NVVM op takes A from shared memory only. The accumulator
+/// registers are read and written in place.
+Value emitRegisterAWgmma(OpBuilder &b, Location loc, Value acc,
+                         ArrayRef<Value> aRegs, Value descB, int64_t n,
+                         StringRef type, bool bKMajor) {
+  int64_t regs = n / 2;
+  std::string text = "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n";
+  text += llvm::formatv(
+              "wgmma.mma_async.sync.aligned.m64n{0}k16.f32.{1}.{1} {{", n, type)
+              .str();
+  for (int64_t i = 0; i < regs; ++i)
+    text += (i ? ", $" : "$") + std::to_string(i);
+  // Operands number the outputs first, then the inputs: the accumulator
+  // tied to them, A's four registers, B's descriptor.
+  text += "}, {";
+  for (int64_t i = 0; i < 4; ++i)
+    text += (i ? ", $" : "$") + std::to_string(2 * regs + i);
+  // imm-scale-a, imm-scale-b, imm-trans-b: B is transposed when N is its
+  // contiguous dimension.
+  text +=
+      llvm::formatv("}, ${0}, p, 1, 1, {1};\n}", 2 * regs + 4, bKMajor ? 0 : 1)
+          .str();
+  std::string constraints;
+  for (int64_t i = 0; i < regs; ++i)
+    constraints += (i ? ",=f" : "=f");
+  for (int64_t i = 0; i < regs; ++i)
+    constraints += "," + std::to_string(i);
+  constraints += ",r,r,r,r,l";
+  SmallVector<Value> operands =
+      unpackStruct(b, loc, acc, regs); // tied to the outputs
+  llvm::append_range(operands, aRegs);
+  operands.push_back(descB);
+  auto asmOp = LLVM::InlineAsmOp::create(
+      b, loc, acc.getType(), operands, text, constraints,
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  return asmOp.getResult(0);
+}
+
+/// Packs two 16-bit floats into the .b32 register wgmma reads, the first in
+/// the low half.
+Value packHalves(OpBuilder &b, Location loc, Value lo, Value hi) {
+  auto pair = VectorType::get({2}, lo.getType());
+  Value v = vector::FromElementsOp::create(b, loc, pair, ValueRange{lo, hi});
+  return LLVM::BitcastOp::create(b, loc, b.getI32Type(), v);
+}
+
 /// Issues the wgmma operations of one tile.mma: for each K step, for each
 /// 64-row block of the warp group's rows, one m64nNkK wgmma; then commits
-/// them as one group.
+/// them as one group. A register A is laid out as an accumulator of its
+/// rows: the registers of K step s are its values [8s, 8s + 8) of each
+/// 64-row block, which are wgmma's A fragment for columns [16s, 16s + 16)
+/// (rows lane/4 and lane/4 + 8 of the warp's 16, columns 2 * (lane % 4)
+/// + {0, 1} and + 8), so they go in unchanged, two to a register.
 class MmaPattern : public OpConversionPattern<MmaOp> {
 public:
   using OpConversionPattern::OpConversionPattern;
@@ -582,7 +637,17 @@ public:
     auto layout = dyn_cast_or_null<MmaLayoutAttr>(accType.getEncoding());
     if (!layout)
       return op.emitOpError() << "needs its accumulator in the mma layout";
-    MemRefType aType = op.getA().getType(), bType = op.getB().getType();
+    auto aType = cast<ShapedType>(op.getA().getType());
+    MemRefType bType = op.getB().getType();
+    bool registerA = isa<RankedTensorType>(aType);
+    if (registerA) {
+      auto aLayout = dyn_cast_or_null<MmaLayoutAttr>(
+          cast<RankedTensorType>(aType).getEncoding());
+      if (!aLayout || aLayout.getWarpgroups() != layout.getWarpgroups())
+        return op.emitOpError()
+               << "takes A from registers, which must be laid out as its "
+                  "accumulator is (#tile.mma of the same warp groups)";
+    }
     Type eltA = aType.getElementType(), eltB = bType.getElementType();
     std::optional<NVVM::WGMMATypes> typeA = getWgmmaType(eltA),
                                     typeB = getWgmmaType(eltB);
@@ -615,8 +680,13 @@ public:
                                          emitI32(rewriter, loc,
                                                  hopper::kThreadsPerGroup));
     Type i32 = rewriter.getI32Type();
-    Value aAddr = LLVM::PtrToIntOp::create(rewriter, loc, i32, adaptor.getA());
     Value bAddr = LLVM::PtrToIntOp::create(rewriter, loc, i32, adaptor.getB());
+    SmallVector<Value> aValues;
+    if (registerA)
+      aValues = unpackVector(rewriter, loc, adaptor.getA());
+    Value aAddr = registerA ? emitI32(rewriter, loc, 0)
+                            : LLVM::PtrToIntOp::create(rewriter, loc, i32,
+                                                       adaptor.getA());
     // This warp group's rows of A start at group * rowsPerGroup.
     Value groupRow = arith::MulIOp::create(rewriter, loc, group,
                                            emitI32(rewriter, loc,
@@ -653,6 +723,17 @@ public:
       DescriptorPart pb = describe(lb, kk, 0, k);
       Value descB = emitSliceDescriptor(rewriter, loc, baseB, pb);
       for (int64_t mb = 0; mb < blocks; ++mb) {
+        if (registerA) {
+          int64_t first = mb * (k / 2) + kk / 2;
+          SmallVector<Value> aRegs;
+          for (int64_t r = 0; r < 4; ++r)
+            aRegs.push_back(packHalves(rewriter, loc, aValues[first + 2 * r],
+                                       aValues[first + 2 * r + 1]));
+          blockAcc[mb] =
+              emitRegisterAWgmma(rewriter, loc, blockAcc[mb], aRegs, descB, n,
+                                 eltA.isBF16() ? "bf16" : "f16", lb.kMajor);
+          continue;
+        }
         DescriptorPart pa = describe(la, kk, mb * 64, k);
         Value descA = emitSliceDescriptor(rewriter, loc, baseA, pa);
         blockAcc[mb] = NVVM::WgmmaMmaAsyncOp::create(

@@ -616,6 +616,28 @@ func.func @mma_global(%i: i32, %ga: memref<64x64xf16>) {
 
 // -----
 
+func.func @mma_register_a_transposed(%i: i32, %p: tensor<64x64xf16>) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 2>
+  %b = aref.get.enter %r[%i], %i : !aref.ref<[tensor<64x64xf16>], depth = 2> -> memref<64x64xf16, 3>
+  %c = arith.constant dense<0.0> : tensor<64x64xf32>
+  // expected-error @+1 {{takes A from registers, which wgmma reads with K contiguous: no transpose_a}}
+  %d = tile.mma %p, %b, %c transpose_a : tensor<64x64xf16>, memref<64x64xf16, 3> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
+func.func @mma_register_a_fp8(%i: i32, %p: tensor<64x64xf8E4M3FN>) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf8E4M3FN>], depth = 2>
+  %b = aref.get.enter %r[%i], %i : !aref.ref<[tensor<64x64xf8E4M3FN>], depth = 2> -> memref<64x64xf8E4M3FN, 3>
+  %c = arith.constant dense<0.0> : tensor<64x64xf32>
+  // expected-error @+1 {{takes A from registers, which needs f16 or bf16 elements, not 'f8E4M3FN'}}
+  %d = tile.mma %p, %b, %c transpose_b : tensor<64x64xf8E4M3FN>, memref<64x64xf8E4M3FN, 3> -> tensor<64x64xf32>
+  return
+}
+
+// -----
+
 tile.kernel @mma_shape(%i: i32) {
   %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>, tensor<32x64xf16>], depth = 2>
   %a, %b = aref.get.enter %r[%i], %i : !aref.ref<[tensor<64x64xf16>, tensor<32x64xf16>], depth = 2> -> memref<64x64xf16, 3>, memref<32x64xf16, 3>

@@ -272,3 +272,18 @@ tile.kernel @hopper_mma(%s: i32, %ph: i32) {
   %e = tile.mma_wait %d {pending = 1} : tensor<128x256xf32>
   tile.return
 }
+
+// -----
+
+// CHECK-LABEL: tile.kernel @hopper_mma_register_a
+// CHECK: mma %{{.*}}, %{{.*}}, %{{.*}} : tensor<64x64xf16>, memref<64x64xf16, 3> -> tensor<64x64xf32>
+tile.kernel @hopper_mma_register_a(%s: i32, %ph: i32) {
+  %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 2>
+  %bv = aref.get.enter %r[%s], %ph : !aref.ref<[tensor<64x64xf16>], depth = 2>
+      -> memref<64x64xf16, 3>
+  %p = arith.constant dense<1.0> : tensor<64x64xf16>
+  %acc = arith.constant dense<0.0> : tensor<64x64xf32>
+  %o = tile.mma %p, %bv, %acc
+      : tensor<64x64xf16>, memref<64x64xf16, 3> -> tensor<64x64xf32>
+  tile.return
+}

@@ -560,10 +560,20 @@ LogicalResult ArefPipelinePass::rewriteDots(IRRewriter &rewriter, Region &role,
   });
   for (tile::DotOp dot : dots) {
     Value a = buffers.lookup(dot.getA()), b = buffers.lookup(dot.getB());
-    if (!a || !b)
+    // wgmma reads B from shared memory; A may stay in registers (attention's
+    // P·V), K-major and 16-bit.
+    if (!b)
       return dot.emitOpError()
-             << "takes one operand from an aref and one from registers; "
-                "both must come from shared memory";
+             << "takes B from registers; wgmma reads B from shared memory "
+                "only, so B must come from a load";
+    if (!a) {
+      a = dot.getA();
+      Type elt = dot.getA().getType().getElementType();
+      if (dot.getTransposeA() || (!elt.isF16() && !elt.isBF16()))
+        return dot.emitOpError()
+               << "takes A from registers, which wgmma reads only with K "
+                  "contiguous (no transpose_a) and in f16 or bf16";
+    }
     rewriter.setInsertionPoint(dot);
     auto mma = tile::MmaOp::create(rewriter, dot.getLoc(), dot.getType(), a, b,
                                    dot.getAcc(), dot.getTransposeA(),

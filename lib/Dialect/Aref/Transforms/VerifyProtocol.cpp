@@ -1321,7 +1321,7 @@ Status Checker::execProtocol(State &st, unsigned r, Failure &f) {
 
   if (auto mma = dyn_cast<tile::MmaOp>(op)) {
     SmallVector<int32_t, 2> group;
-    for (Value operand : {mma.getA(), mma.getB()}) {
+    for (Value operand : {mma.getA(), Value(mma.getB())}) {
       Val buffer = read(rs, role, operand);
       if (buffer.kind != Val::Buffer)
         continue;

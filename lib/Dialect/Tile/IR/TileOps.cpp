@@ -560,11 +560,27 @@ LogicalResult AsyncLoadOp::verify() {
 }
 
 LogicalResult MmaOp::verify() {
-  if (failed(verifySharedBuffer(*this, getA().getType(), "A")) ||
-      failed(verifySharedBuffer(*this, getB().getType(), "B")))
+  auto aType = cast<ShapedType>(getA().getType());
+  if (auto buffer = dyn_cast<MemRefType>(aType)) {
+    if (failed(verifySharedBuffer(*this, buffer, "A")))
+      return failure();
+  } else {
+    // wgmma takes A from registers K-major and in 16-bit types only (PTX
+    // ISA 9.7.15.5.1: no imm-trans-a, and 8-bit A would need another
+    // register layout).
+    if (getTransposeA())
+      return emitOpError() << "takes A from registers, which wgmma reads "
+                              "with K contiguous: no transpose_a";
+    Type elt = aType.getElementType();
+    if (!elt.isF16() && !elt.isBF16())
+      return emitOpError() << "takes A from registers, which needs f16 or "
+                              "bf16 elements, not "
+                           << elt;
+  }
+  if (failed(verifySharedBuffer(*this, getB().getType(), "B")))
     return failure();
-  return verifyMatmul(*this, getA().getType(), getB().getType(),
-                      getAcc().getType(), getTransposeA(), getTransposeB());
+  return verifyMatmul(*this, aType, getB().getType(), getAcc().getType(),
+                      getTransposeA(), getTransposeB());
 }
 
 //===----------------------------------------------------------------------===//

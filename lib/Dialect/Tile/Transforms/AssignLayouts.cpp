@@ -78,9 +78,14 @@ public:
         return WalkResult::interrupt();
       }
       auto mma = MmaLayoutAttr::get(op->getContext(), numWarps / 4);
-      return succeeded(assign(op->getResult(0), mma, op))
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
+      if (failed(assign(op->getResult(0), mma, op)))
+        return WalkResult::interrupt();
+      // wgmma reads an A in registers as an accumulator of its rows is laid
+      // out (attention's P·V takes P as the previous dot left it).
+      if (auto mmaOp = dyn_cast<MmaOp>(op))
+        if (isTile(mmaOp.getA()) && failed(assign(mmaOp.getA(), mma, op)))
+          return WalkResult::interrupt();
+      return WalkResult::advance();
     });
     if (anchors.wasInterrupted() || failed(spread()))
       return failure();

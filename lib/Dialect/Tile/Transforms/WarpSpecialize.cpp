@@ -18,8 +18,10 @@
 
 #include "kiln/Dialect/Aref/IR/ArefOps.h"
 #include "kiln/Dialect/Tile/IR/HopperLimits.h"
+#include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/MapVector.h"
 
@@ -94,9 +96,71 @@ Operation *findLastUser(Block *block, ValueRange values) {
   return last;
 }
 
+/// Whether `op` may matter beyond the values it defines, for the pruning of
+/// loop-carried state: it has memory effects, regions (whose conditions or
+/// bounds the value may steer), or is a terminator other than `yield`.
+bool mayMatter(Operation *op, Operation *yield) {
+  if (op == yield)
+    return false;
+  return !isPure(op) || op->getNumRegions() != 0 ||
+         op->hasTrait<OpTrait::IsTerminator>();
+}
+
+/// Makes the iter_args of `loop` that no live computation reads carry their
+/// value through unchanged, so that canonicalization drops them and the
+/// pure ops that computed them: an iter_arg is dead if the loop's result is
+/// unused and what its value flows into (within the body) is pure and ends
+/// in the yields of dead iter_args only. The consumer's math that the
+/// producer's copy of a loop still carries (attention's running max and
+/// sum) goes this way. Returns whether anything changed.
+bool dropDeadIterArgs(scf::ForOp loop) {
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  unsigned n = loop.getNumRegionIterArgs();
+  // Where each iter_arg's value flows within the body.
+  SmallVector<SetVector<Operation *>> slices(n);
+  for (unsigned i = 0; i < n; ++i)
+    getForwardSlice(loop.getRegionIterArgs()[i], &slices[i]);
+  SmallVector<bool> dead(n);
+  for (unsigned i = 0; i < n; ++i)
+    dead[i] = loop.getResult(i).use_empty() &&
+              llvm::none_of(slices[i], [&](Operation *op) {
+                return mayMatter(op, yield);
+              });
+  // A dead iter_arg must not feed a live one.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (unsigned i = 0; i < n; ++i) {
+      if (!dead[i] || !slices[i].contains(yield))
+        continue;
+      // Which yield operands the value reaches: those defined in its slice,
+      // or the iter_arg itself.
+      for (auto [j, v] : llvm::enumerate(yield.getOperands())) {
+        Operation *def = v.getDefiningOp();
+        bool reached = v == loop.getRegionIterArgs()[i] ||
+                       (def && slices[i].contains(def));
+        if (reached && !dead[j]) {
+          dead[i] = false;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  bool changed = false;
+  for (unsigned i = 0; i < n; ++i) {
+    Value arg = loop.getRegionIterArgs()[i];
+    if (dead[i] && yield.getOperand(i) != arg) {
+      yield.setOperand(i, arg);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 /// Removes everything the producer does not need: tensor-core math (a dot
 /// passes its accumulator through, so loop-carried accumulators become dead
-/// iter_args), stores, and then whatever is left without a use.
+/// iter_args), stores, loop-carried state only that math read, and then
+/// whatever is left without a use.
 LogicalResult pruneProducer(Region &region) {
   SmallVector<Operation *> toErase;
   region.walk([&](Operation *op) {
@@ -114,9 +178,19 @@ LogicalResult pruneProducer(Region &region) {
   RewritePatternSet patterns(ctx);
   scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
   scf::IfOp::getCanonicalizationPatterns(patterns, ctx);
+  FrozenRewritePatternSet frozen(std::move(patterns));
   GreedyRewriteConfig config;
   config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-  return applyPatternsGreedily(region, std::move(patterns), config);
+  // Loop results are unused once the ops reading them are gone; dropping an
+  // inner loop's state can leave an outer loop's dead too.
+  while (true) {
+    if (failed(applyPatternsGreedily(region, frozen, config)))
+      return failure();
+    bool changed = false;
+    region.walk([&](scf::ForOp loop) { changed |= dropDeadIterArgs(loop); });
+    if (!changed)
+      return success();
+  }
 }
 
 /// Removes from the consumer what only the loads needed (their address

@@ -440,14 +440,17 @@ def Tile_AsyncLoadOp : Tile_Op<"async_load", [
 
 def Tile_MmaOp : Tile_Op<"mma", [MemoryEffects<[MemRead]>,
     AllTypesMatch<["acc", "result"]>]> {
-  let summary = "Starts A·B + C on the tensor cores, operands in shared memory";
+  let summary = "Starts A·B + C on the tensor cores, B in shared memory";
   let description = [{
-    The asynchronous form of `tile.dot` after partitioning: A and B are
-    shared-memory buffers (aref slots), the accumulator lives in the
-    registers of the role's warp groups. Issues `wgmma.mma_async` over the
-    tile's K (PTX ISA 9.7.15.5) and commits them as one group; the result may
-    only be read after a `tile.mma_wait` has retired the group, and the
-    buffers may only be released after that.
+    The asynchronous form of `tile.dot` after partitioning: B is a
+    shared-memory buffer (an aref slot); A is one too, or a tile in the
+    registers of the role's warp groups (16-bit elements, K contiguous: no
+    `transpose_a`), laid out as an accumulator of the same rows is, as in
+    attention's P·V; the accumulator lives in those registers. Issues
+    `wgmma.mma_async` over the tile's K (PTX ISA 9.7.15.5) and commits them
+    as one group; the result may only be read after a `tile.mma_wait` has
+    retired the group, and the buffers may only be released (and register
+    A changed) after that.
 
     Shapes and element types follow `tile.dot`.
 
@@ -457,8 +460,16 @@ def Tile_MmaOp : Tile_Op<"mma", [MemoryEffects<[MemRead]>,
     %d = tile.mma %ba, %bb, %c transpose_b
         : memref<128x64xf16, 3>, memref<256x64xf16, 3> -> tensor<128x256xf32>
     ```
+
+    With A in registers:
+
+    ```mlir
+    %o = tile.mma %p, %bv, %acc
+        : tensor<64x64xf16>, memref<64x64xf16, 3> -> tensor<64x64xf32>
+    ```
   }];
-  let arguments = (ins Tile_SharedBuffer:$a, Tile_SharedBuffer:$b,
+  let arguments = (ins AnyTypeOf<[Tile_SharedBuffer, Tile_Tensor]>:$a,
+                       Tile_SharedBuffer:$b,
                        Tile_Tensor:$acc, UnitAttr:$transpose_a,
                        UnitAttr:$transpose_b);
   let results = (outs Tile_Tensor:$result);
