@@ -9,13 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash utils/configure.sh
-cmake --build build --target kilnc kiln-gemm-check
+cmake --build build --target kilnc kiln-gemm-check kiln-attention-check
 
 stage=.device
 rm -rf "$stage"
 mkdir -p "$stage/bin" "$stage/kernels"
 bash utils/stage-kernels.sh "$PWD/build/bin/kilnc" "$stage"
-cp build/test/gpu/kiln-gemm-check "$stage/bin/"
+cp build/test/gpu/kiln-gemm-check build/test/gpu/kiln-attention-check "$stage/bin/"
 
 # An application built against the installed package, linking the GEMM
 # launcher that kiln_add_kernels generates (issue: AOT packaging).

@@ -19,6 +19,8 @@ cd "$(dirname "$0")/.."
 "$kilnc" test/gpu/gemm-variants.mlir -o "$stage/kernels"
 "$kilnc" examples/gemm-epilogue.mlir -o "$stage/kernels"
 "$kilnc" test/Interpreter/Inputs/gemm-gelu.mlir -o "$stage/kernels"
+# Attention: P V takes P from registers.
+"$kilnc" test/Interpreter/Inputs/attention.mlir -o "$stage/kernels"
 # The fused epilogues persistent and ping-pong: chunked by
 # tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
 for program in examples/gemm-epilogue.mlir test/Interpreter/Inputs/gemm-gelu.mlir; do

@@ -12,9 +12,11 @@
 #    scale + f16 bias + GELU epilogues (also persistent and ping-pong,
 #    stored in column chunks); every tile-shape and persistence
 #    variant on the smaller shapes; an application linking a generated
-#    launcher.
-# 2. compute-sanitizer memcheck, racecheck and synccheck on two small shapes
-#    (SKIP where the tool refuses the GPU, as under gVisor).
+#    launcher; attention (P V with P from registers) against a CPU
+#    reference.
+# 2. compute-sanitizer memcheck, racecheck and synccheck on two small GEMM
+#    shapes and one attention shape (SKIP where the tool refuses the GPU,
+#    as under gVisor).
 # 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
 #    the best variant per shape, and the one a --variants launcher chooses.
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
@@ -28,6 +30,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$here/bin/kiln-gemm-check
+abin=$here/bin/kiln-attention-check
 k=$here/kernels
 out=${OUT:-/tmp}
 log=$out/gpu-checks.log
@@ -85,12 +88,12 @@ skip_hung() { # skip_hung LAYOUT LABEL: true (and a SKIP line) if LAYOUT hung
 # kiln-gemm-check and embed-app need CUDA 13's libcudart and libcublas; the
 # binaries look in /usr/local/cuda/lib (this build machine's layout). Where
 # the loader finds neither there nor in its own paths, look for them.
-if ldd "$bin" "$here/bin/embed-app" 2>/dev/null | grep -q "not found"; then
+if ldd "$bin" "$abin" "$here/bin/embed-app" 2>/dev/null | grep -q "not found"; then
   dirs=$(find /usr/local /usr/lib /opt -name 'libcublas.so.13' -o -name 'libcudart.so.13' \
     -o -name 'libcublasLt.so.13' 2>/dev/null | xargs -r -n1 dirname | sort -u | tr '\n' ':')
   export LD_LIBRARY_PATH=${dirs}${LD_LIBRARY_PATH:-}
   echo "libraries: LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
-  ldd "$bin" "$here/bin/embed-app" 2>/dev/null | grep "not found"
+  ldd "$bin" "$abin" "$here/bin/embed-app" 2>/dev/null | grep "not found"
 fi
 
 echo "kiln gpu checks: $(date -u +%FT%TZ), commit $(tr '\n' ' ' < "$here/commit")"
@@ -159,6 +162,18 @@ if [ -x "$here/bin/embed-app" ]; then
 else
   summary+=("SKIP  embed-app (not staged)")
 fi
+# Attention: a key count that is not a multiple of the 64-key block, one
+# key, a head dimension below the tile's, and larger ones.
+att_hung=""
+if [ -x "$abin" ]; then
+  step "check attention (P V from registers)" 60 "$abin" $dry --kernel "$k/attention_fwd" \
+    128x200x64 1x1x64 70x64x40 1000x1000x64 2048x2048x64
+  rc=$?
+  [ $rc != 0 ] && status=1
+  hangs $rc && att_hung=1
+else
+  summary+=("SKIP  attention (not staged)")
+fi
 
 # 2. compute-sanitizer on two small shapes (the ring wraps in the first).
 cs=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer \
@@ -180,6 +195,20 @@ else
     if [ $rc != 0 ] && grep -q "Device not supported" "$scratch/sanitizer.log"; then
       unset 'summary[-1]'
       summary+=("SKIP  compute-sanitizer $tool (it does not support this machine's GPU runtime)")
+    elif [ $rc != 0 ]; then
+      sanitizer=1
+    fi
+  done
+fi
+if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
+  for tool in memcheck racecheck synccheck; do
+    step "compute-sanitizer $tool attention" 90 "$cs" --tool $tool --error-exitcode 9 \
+      "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64 > "$scratch/sanitizer.log" 2>&1
+    rc=$?
+    cat "$scratch/sanitizer.log"
+    if [ $rc != 0 ] && grep -q "Device not supported" "$scratch/sanitizer.log"; then
+      unset 'summary[-1]'
+      summary+=("SKIP  compute-sanitizer $tool attention (it does not support this machine's GPU runtime)")
     elif [ $rc != 0 ]; then
       sanitizer=1
     fi

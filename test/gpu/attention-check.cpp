@@ -1,0 +1,371 @@
+//===- attention-check.cpp - check Kiln's attention kernel on a GPU -------===//
+//
+// Part of Kiln. Licensed under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Loads the attention kernel kilnc compiled from
+// test/Interpreter/Inputs/attention.mlir (<dir>/attention_fwd.cubin and
+// .json, given as --kernel <dir>/attention_fwd) through Kiln's runtime and,
+// for each shape Sq x Sk x D (D <= 64), computes O = softmax(Q K^T / sqrt(D))
+// V for one head: Q, K, V random f16 in [-1, 1] (never zero), O poisoned
+// with NaN first; then compares every element of O with a double-precision
+// reference computed on the CPU from the same f16 values.
+//
+// The kernel keeps P = exp(S - max) in f16 for P V (so P's rounding, 2^-11
+// relative, is part of its result) and writes O in f16 (|O| <= max |V| = 1,
+// half an ulp is at most 2^-12): an element is correct within 4e-3, far
+// below what a wrong register layout or a missed key block gives.
+//
+//   --dry-run     loads the kernel and validates each launch's arguments on
+//                 made-up addresses; needs no GPU
+//   --watchdog S  a launch that has not finished after S seconds (default
+//                 30) is reported as "HANG" (exit 3)
+//
+// Exit status: 0 all checks passed, 1 a check failed, 2 a usage or CUDA
+// error, 3 a hang.
+//
+//===----------------------------------------------------------------------===//
+
+#include "kiln/runtime/kiln.hpp"
+
+#include <cuda_runtime.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+#define CHECK_CUDA(call)                                                       \
+  do {                                                                         \
+    cudaError_t err_ = (call);                                                 \
+    if (err_ != cudaSuccess) {                                                 \
+      std::fprintf(stderr, "attention-check: %s failed: %s (%s:%d)\n", #call,  \
+                   cudaGetErrorString(err_), __FILE__, __LINE__);              \
+      std::exit(2);                                                            \
+    }                                                                          \
+  } while (0)
+
+constexpr double kTolerance = 4e-3;
+
+/// Waits for the launches so far, giving up after `seconds`: a kernel stuck
+/// on an mbarrier is reported by name instead of holding the process.
+void finish(int seconds, const std::string &what) {
+  cudaEvent_t done;
+  CHECK_CUDA(cudaEventCreateWithFlags(&done, cudaEventDisableTiming));
+  CHECK_CUDA(cudaEventRecord(done));
+  auto start = std::chrono::steady_clock::now();
+  cudaError_t err;
+  while ((err = cudaEventQuery(done)) == cudaErrorNotReady) {
+    if (std::chrono::steady_clock::now() - start >
+        std::chrono::seconds(seconds)) {
+      std::printf("HANG %s: not finished after %d s\n", what.c_str(), seconds);
+      std::fflush(stdout);
+      std::_Exit(3);
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  if (err == cudaSuccess)
+    err = cudaGetLastError();
+  if (err != cudaSuccess) {
+    std::printf("FAULT %s: %s\n", what.c_str(), cudaGetErrorString(err));
+    std::fflush(stdout);
+    std::_Exit(2);
+  }
+  cudaEventDestroy(done);
+}
+
+struct Shape {
+  int64_t sq, sk, d;
+  std::string text() const {
+    return std::to_string(sq) + "x" + std::to_string(sk) + "x" +
+           std::to_string(d);
+  }
+};
+
+bool parseShape(const char *text, Shape &out) {
+  long long sq, sk, d;
+  char tail;
+  if (std::sscanf(text, "%lldx%lldx%lld%c", &sq, &sk, &d, &tail) != 3 ||
+      sq < 1 || sk < 1 || d < 1 || d > 64)
+    return false;
+  out = {sq, sk, d};
+  return true;
+}
+
+uint16_t toF16(float f) {
+  // Inputs are multiples of 2^-10 in [-1, 1]: exact in f16.
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  uint32_t sign = (bits >> 16) & 0x8000;
+  float a = std::fabs(f);
+  if (a == 0)
+    return uint16_t(sign);
+  int e;
+  float m = std::frexp(a, &e); // a = m 2^e, m in [0.5, 1)
+  // Normal f16: 1.f x 2^(e-1), exponent bias 15.
+  uint32_t mant = uint32_t(std::lround((m * 2 - 1) * 1024));
+  uint32_t exp = uint32_t(e - 1 + 15);
+  if (mant == 1024) {
+    mant = 0;
+    ++exp;
+  }
+  return uint16_t(sign | (exp << 10) | mant);
+}
+
+double fromF16(uint16_t h) {
+  int exp = (h >> 10) & 0x1f;
+  int mant = h & 0x3ff;
+  double sign = (h & 0x8000) ? -1 : 1;
+  if (exp == 0x1f)
+    return mant ? NAN : sign * INFINITY;
+  if (exp == 0)
+    return sign * std::ldexp(mant, -24);
+  return sign * std::ldexp(1024 + mant, exp - 25);
+}
+
+/// Nonzero multiples of 1/1024 in [-1, 1].
+struct Random {
+  uint64_t state;
+  uint16_t next() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    int v = int((state >> 33) % 2048) - 1024; // -1024 .. 1023
+    return toF16(float(v >= 0 ? v + 1 : v) / 1024.0f);
+  }
+};
+
+std::string readFile(const std::string &path, bool &ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = bool(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Kernel {
+  std::string path;
+  kiln::Metadata meta;
+  kiln::Module module;
+  kiln::Kernel kernel;
+};
+
+bool load(const std::string &path, Kernel &k) {
+  k.path = path;
+  bool ok;
+  std::string json = readFile(path + ".json", ok);
+  std::string cubin = ok ? readFile(path + ".cubin", ok) : "";
+  if (!ok) {
+    std::fprintf(stderr, "attention-check: cannot read %s.json and .cubin\n",
+                 path.c_str());
+    return false;
+  }
+  kiln::Status s = k.meta.parse(json);
+  if (s)
+    s = k.module.load(cubin.data(), cubin.size());
+  if (s)
+    s = k.kernel.create(k.module, k.meta.desc());
+  if (!s) {
+    std::fprintf(stderr, "attention-check: %s\n", s.message().c_str());
+    return false;
+  }
+  const kiln_kernel_desc &d = k.meta.desc();
+  bool known = d.num_params == 5 && d.params[4].kind == KILN_ARG_SCALAR &&
+               d.params[4].dtype == KILN_DTYPE_F32;
+  for (size_t i = 0; known && i < 4; ++i)
+    known = d.params[i].kind == KILN_ARG_TENSOR &&
+            d.params[i].dtype == KILN_DTYPE_F16 && d.params[i].rank == 2;
+  if (!known) {
+    std::fprintf(stderr,
+                 "attention-check: %s is not attention_fwd (q, k, v, o: f16 "
+                 "matrices; scale: f32)\n",
+                 path.c_str());
+    return false;
+  }
+  return true;
+}
+
+std::vector<kiln_arg> argsFor(void *q, void *k, void *v, void *o, Shape s,
+                              float scale) {
+  return {kiln::arg(kiln::Tensor::rowMajor(q, KILN_DTYPE_F16, {s.sq, s.d})),
+          kiln::arg(kiln::Tensor::rowMajor(k, KILN_DTYPE_F16, {s.sk, s.d})),
+          kiln::arg(kiln::Tensor::rowMajor(v, KILN_DTYPE_F16, {s.sk, s.d})),
+          kiln::arg(kiln::Tensor::rowMajor(o, KILN_DTYPE_F16, {s.sq, s.d})),
+          kiln::arg(scale)};
+}
+
+/// O = softmax(Q K^T scale) V in double, row by row.
+std::vector<double> reference(const std::vector<uint16_t> &q,
+                              const std::vector<uint16_t> &k,
+                              const std::vector<uint16_t> &v, Shape s,
+                              double scale) {
+  std::vector<double> qd(q.size()), kd(k.size()), vd(v.size());
+  for (size_t i = 0; i < q.size(); ++i)
+    qd[i] = fromF16(q[i]);
+  for (size_t i = 0; i < k.size(); ++i)
+    kd[i] = fromF16(k[i]);
+  for (size_t i = 0; i < v.size(); ++i)
+    vd[i] = fromF16(v[i]);
+  std::vector<double> o(size_t(s.sq * s.d)), p(size_t(s.sk));
+  for (int64_t r = 0; r < s.sq; ++r) {
+    double max = -INFINITY;
+    for (int64_t j = 0; j < s.sk; ++j) {
+      double dot = 0;
+      for (int64_t c = 0; c < s.d; ++c)
+        dot += qd[r * s.d + c] * kd[j * s.d + c];
+      p[j] = dot * scale;
+      max = std::max(max, p[j]);
+    }
+    double sum = 0;
+    for (int64_t j = 0; j < s.sk; ++j)
+      sum += p[j] = std::exp(p[j] - max);
+    for (int64_t c = 0; c < s.d; ++c) {
+      double acc = 0;
+      for (int64_t j = 0; j < s.sk; ++j)
+        acc += p[j] * vd[j * s.d + c];
+      o[r * s.d + c] = acc / sum;
+    }
+  }
+  return o;
+}
+
+bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
+  size_t nq = size_t(s.sq * s.d), nk = size_t(s.sk * s.d);
+  std::vector<uint16_t> q(nq), kk(nk), v(nk), o(nq, 0x7e00); // NaN
+  for (uint16_t &x : q)
+    x = rng.next();
+  for (uint16_t &x : kk)
+    x = rng.next();
+  for (uint16_t &x : v)
+    x = rng.next();
+  float scale = float(1 / std::sqrt(double(s.d)));
+
+  void *dq, *dk, *dv, *dout;
+  CHECK_CUDA(cudaMalloc(&dq, nq * 2));
+  CHECK_CUDA(cudaMalloc(&dk, nk * 2));
+  CHECK_CUDA(cudaMalloc(&dv, nk * 2));
+  CHECK_CUDA(cudaMalloc(&dout, nq * 2));
+  CHECK_CUDA(cudaMemcpy(dq, q.data(), nq * 2, cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(dk, kk.data(), nk * 2, cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(dv, v.data(), nk * 2, cudaMemcpyHostToDevice));
+  CHECK_CUDA(cudaMemcpy(dout, o.data(), nq * 2, cudaMemcpyHostToDevice));
+  std::vector<kiln_arg> args = argsFor(dq, dk, dv, dout, s, scale);
+  std::string what = k.path + " " + s.text();
+  kiln::Status st = k.kernel.launch(args);
+  if (!st) {
+    std::printf("FAIL %s: launch: %s\n", what.c_str(), st.message().c_str());
+    return false;
+  }
+  finish(watchdog, what);
+  CHECK_CUDA(cudaMemcpy(o.data(), dout, nq * 2, cudaMemcpyDeviceToHost));
+  cudaFree(dq);
+  cudaFree(dk);
+  cudaFree(dv);
+  cudaFree(dout);
+
+  std::vector<double> want = reference(q, kk, v, s, double(scale));
+  size_t wrong = 0, nans = 0;
+  double worst = 0;
+  for (int64_t r = 0; r < s.sq; ++r)
+    for (int64_t c = 0; c < s.d; ++c) {
+      size_t i = size_t(r * s.d + c);
+      double got = fromF16(o[i]);
+      double error = std::fabs(got - want[i]);
+      if (std::isnan(got)) {
+        ++nans;
+        error = INFINITY;
+      }
+      if (error > worst)
+        worst = error;
+      if (error <= kTolerance)
+        continue;
+      if (wrong++ < 4)
+        std::printf("  O[%lld, %lld] = %g, expected %g\n", (long long)r,
+                    (long long)c, got, want[i]);
+    }
+  if (wrong) {
+    std::printf("FAIL %s: %zu of %zu elements wrong (%zu NaN: never "
+                "written), max error %g\n",
+                what.c_str(), wrong, nq, nans, worst);
+    return false;
+  }
+  std::printf("ok %s: %zu elements within %g, max error %.3g\n", what.c_str(),
+              nq, kTolerance, worst);
+  return true;
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: kiln-attention-check [--dry-run] [--watchdog "
+                       "S] --kernel DIR/NAME SqxSkxD...\n");
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  std::string path;
+  bool dry = false;
+  int watchdog = 30;
+  std::vector<Shape> shapes;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--kernel" && i + 1 < argc) {
+      path = argv[++i];
+    } else if (a == "--dry-run") {
+      dry = true;
+    } else if (a == "--watchdog" && i + 1 < argc) {
+      watchdog = std::atoi(argv[++i]);
+      if (watchdog < 1)
+        return usage();
+    } else {
+      Shape s;
+      if (!parseShape(argv[i], s)) {
+        std::fprintf(stderr,
+                     "attention-check: bad shape '%s', expected SqxSkxD with "
+                     "D at most 64\n",
+                     argv[i]);
+        return 2;
+      }
+      shapes.push_back(s);
+    }
+  }
+  if (path.empty() || shapes.empty())
+    return usage();
+  Kernel k;
+  if (!load(path, k))
+    return 2;
+  if (dry) {
+    // The arguments each launch would pass, on made-up addresses.
+    for (Shape s : shapes) {
+      auto fake = [](uintptr_t i) {
+        return reinterpret_cast<void *>(uintptr_t(0x7f0000000000) +
+                                        i * 0x10000000);
+      };
+      kiln::Status st = k.kernel.validate(
+          argsFor(fake(1), fake(2), fake(3), fake(4), s, 0.125f));
+      if (!st) {
+        std::printf("FAIL %s %s: %s\n", path.c_str(), s.text().c_str(),
+                    st.message().c_str());
+        return 1;
+      }
+    }
+    std::printf("ok dry-run: 1 kernel x %zu shapes\n", shapes.size());
+    return 0;
+  }
+  CHECK_CUDA(cudaSetDevice(0));
+  CHECK_CUDA(cudaFree(nullptr)); // the primary context, made current
+  Random rng{0x61747465ull};
+  bool ok = true;
+  for (Shape s : shapes)
+    ok &= checkShape(k, s, watchdog, rng);
+  return ok ? 0 : 1;
+}
