@@ -5,7 +5,7 @@
 // A descriptor of rank 2 becomes pointer, two i32 extents and one i64
 // stride; scalars stay. The launcher's metadata rides along.
 // CHECK-LABEL: llvm.func @signature
-// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[M:.*]]: i32, %[[N:.*]]: i32, %[[S0:.*]]: i64, %[[ALPHA:.*]]: f32)
+// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1> {llvm.noalias, llvm.readonly}, %[[M:.*]]: i32, %[[N:.*]]: i32, %[[S0:.*]]: i64, %[[ALPHA:.*]]: f32)
 // CHECK-SAME: kiln.kernel = {grid = [#tile.extent<arg = 0, dim = 1, div = 64>, #tile.extent<value = 1>], name = "signature"
 // CHECK-SAME: params = [{arg = 0 : i64, block = array<i64: 16, 64>, dtype = "bf16", kind = "tensor", name = "x", rank = 2 : i64, read = false, tma = false, written = false}, {arg = 1 : i64, dtype = "f32", kind = "scalar", name = "alpha"}]
 // CHECK-SAME: threads = 256 : i64
@@ -32,7 +32,7 @@ tile.kernel @signature(%x: !tile.desc<16x64xbf16>, %alpha: f32) grid(%x[1] / 64,
 // Each run of 4 f32 is one aligned 16-byte load when it lies inside the
 // tensor, else 4 masked scalar loads that read zero outside it.
 // CHECK-LABEL: llvm.func @load
-// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[EXTENT:.*]]: i32, %[[I:.*]]: i32)
+// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1> {llvm.noalias, llvm.readonly}, %[[EXTENT:.*]]: i32, %[[I:.*]]: i32)
 // CHECK: %[[TID:.*]] = nvvm.read.ptx.sreg.tid.x : i32
 // CHECK: %[[ADDR:.*]] = llvm.getelementptr %[[BASE]][%{{.*}}] : (!llvm.ptr<1>, i64) -> !llvm.ptr<1>, f32
 // CHECK: %[[INSIDE:.*]] = arith.cmpi slt, %{{.*}}, %[[EXTENT]] : i32
@@ -61,7 +61,7 @@ tile.kernel @load(%x: !tile.desc<1024xf32>, %i: i32) {
 // outside the tensor are skipped one by one. The metadata marks the
 // stored-to tensor written, so the runtime rejects overlapping rows for it.
 // CHECK-LABEL: llvm.func @store
-// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1>, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32, %[[J:.*]]: i32)
+// CHECK-SAME: (%[[BASE:.*]]: !llvm.ptr<1> {llvm.noalias}, %[[ROWS:.*]]: i32, %[[COLS:.*]]: i32, %[[STRIDE:.*]]: i64, %[[V:.*]]: bf16, %[[I:.*]]: i32, %[[J:.*]]: i32)
 // CHECK-SAME: name = "y", rank = 2 : i64, read = false, tma = false, written = true}
 // CHECK: %[[VEC:.*]] = vector.broadcast %[[V]] : bf16 to vector<64xbf16>
 // CHECK: arith.muli %{{.*}}, %[[STRIDE]] overflow<nsw> : i64

@@ -111,8 +111,19 @@ FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
                            b.getUnitAttr()),
         }));
       }
+      // No other argument reaches a tensor's memory where the kernel writes
+      // it: the runtime refuses written tensors that share memory with the
+      // others (abi.h), as cuBLAS requires of C. So loads may move across
+      // stores, and a tensor the kernel only reads goes through the
+      // non-coherent read-only path (ld.global.nc), as NVPTX does for
+      // noalias readonly kernel arguments.
+      SmallVector<NamedAttribute> pointerAttrs = {b.getNamedAttr(
+          LLVM::LLVMDialect::getNoAliasAttrName(), b.getUnitAttr())};
+      if (!isStoredTo(arg))
+        pointerAttrs.push_back(b.getNamedAttr(
+            LLVM::LLVMDialect::getReadonlyAttrName(), b.getUnitAttr()));
       paramTypes.push_back(globalPtr);
-      paramAttrs.push_back(b.getDictionaryAttr({}));
+      paramAttrs.push_back(b.getDictionaryAttr(pointerAttrs));
       for (int64_t d = 0; d < desc.getRank(); ++d) {
         paramTypes.push_back(i32);
         paramAttrs.push_back(b.getDictionaryAttr({}));
