@@ -359,8 +359,8 @@ std::string kiln::emitLauncherSource(llvm::ArrayRef<CompiledKernel> kernels,
         os << llvm::formatv("    p[{0}].block[{1}] = {2};\n", i, d, b);
       if (p.written)
         os << llvm::formatv("    p[{0}].written = true;\n", i);
-      if (p.read)
-        os << llvm::formatv("    p[{0}].read = true;\n", i);
+      if (p.written && !p.read)
+        os << llvm::formatv("    p[{0}].write_only = true;\n", i);
       if (p.tma) {
         os << llvm::formatv("    p[{0}].tma = true;\n", i)
            << llvm::formatv("    p[{0}].swizzle = {1};\n", i, p.swizzle);

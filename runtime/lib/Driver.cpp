@@ -57,6 +57,15 @@ kiln_status openDriver(DriverState &s) {
                        s.library.c_str(), KILN_STRINGIFY(name)));
   KILN_DRIVER_ENTRY_POINTS(KILN_DRIVER_RESOLVE)
 #undef KILN_DRIVER_RESOLVE
+#define KILN_DRIVER_RESOLVE_OPTIONAL(name)                                     \
+  s.api.name = reinterpret_cast<decltype(s.api.name)>(                         \
+      dlsym(handle, KILN_STRINGIFY(name)));
+  KILN_DRIVER_TIMING_ENTRY_POINTS(KILN_DRIVER_RESOLVE_OPTIONAL)
+#undef KILN_DRIVER_RESOLVE_OPTIONAL
+  if (!s.api.cuEventElapsedTime)
+    s.api.cuEventElapsedTime =
+        reinterpret_cast<decltype(s.api.cuEventElapsedTime)>(
+            dlsym(handle, "cuEventElapsedTime"));
 
   if (CUresult r = s.api.cuInit(0))
     return fail(KILN_ERROR_NO_DEVICE,

@@ -42,17 +42,24 @@ namespace kiln::rt {
   X(cuFuncSetAttribute)                                                        \
   X(cuLaunchKernelEx)                                                          \
   X(cuTensorMapEncodeTiled)                                                    \
+  X(cuGetErrorName)                                                            \
+  X(cuGetErrorString)
+
+/// Entry points only kiln_variants_tune needs: a driver without them still
+/// launches kernels. cuEventElapsedTime is looked up as cuda.h maps it
+/// (cuEventElapsedTime_v2, from CUDA 12.8 on) and else as the original,
+/// which has the same signature.
+#define KILN_DRIVER_TIMING_ENTRY_POINTS(X)                                     \
   X(cuEventCreate)                                                             \
   X(cuEventRecord)                                                             \
   X(cuEventSynchronize)                                                        \
   X(cuEventElapsedTime)                                                        \
-  X(cuEventDestroy)                                                            \
-  X(cuGetErrorName)                                                            \
-  X(cuGetErrorString)
+  X(cuEventDestroy)
 
 struct DriverApi {
 #define KILN_DRIVER_MEMBER(name) decltype(&::name) name = nullptr;
   KILN_DRIVER_ENTRY_POINTS(KILN_DRIVER_MEMBER)
+  KILN_DRIVER_TIMING_ENTRY_POINTS(KILN_DRIVER_MEMBER)
 #undef KILN_DRIVER_MEMBER
 };
 

@@ -476,10 +476,11 @@ private:
         if (!boolean(*written, member(path, "written"), param.written))
           return false;
       // Optional: metadata from before the field existed may read anything.
-      param.read = true;
-      if (const Value *read = v.find("read"))
-        if (!boolean(*read, member(path, "read"), param.read))
+      bool read = true;
+      if (const Value *value = v.find("read"))
+        if (!boolean(*value, member(path, "read"), read))
           return false;
+      param.write_only = param.written && !read;
       const Value *tmaValue = require(v, path, "tma");
       if (!tmaValue || !boolean(*tmaValue, member(path, "tma"), param.tma))
         return false;

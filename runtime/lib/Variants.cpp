@@ -283,13 +283,13 @@ extern "C" kiln_status kiln_variants_tune(kiln_variants *variants,
     const kiln_kernel_desc &d = *v.descs[i];
     for (size_t p = 0; p < d.num_params; ++p)
       if (d.params[p].kind == KILN_ARG_TENSOR && d.params[p].written &&
-          d.params[p].read)
+          !d.params[p].write_only)
         return fail(KILN_ERROR_INVALID_ARGUMENT,
-                    format("kiln_variants_tune: kernel '%s' reads and writes "
-                           "argument %zu ('%s'), so each timed launch would "
-                           "change the next one's input: tune on a scratch "
-                           "copy with the same shapes and strides (the "
-                           "choice holds for those)",
+                    format("kiln_variants_tune: kernel '%s' may read "
+                           "argument %zu ('%s'), which it writes, so each "
+                           "timed launch could change the next one's input: "
+                           "tune on a scratch copy with the same shapes and "
+                           "strides (the choice holds for those)",
                            d.name, p, d.params[p].name));
   }
   if (plan.working.empty()) {
@@ -304,6 +304,11 @@ extern "C" kiln_status kiln_variants_tune(kiln_variants *variants,
   if (kiln_status s = currentDevice(v, device))
     return s;
   const DriverApi &api = *device.api;
+  if (!api.cuEventCreate || !api.cuEventRecord || !api.cuEventSynchronize ||
+      !api.cuEventElapsedTime || !api.cuEventDestroy)
+    return fail(KILN_ERROR_DRIVER,
+                "kiln_variants_tune: the NVIDIA driver lacks the CUDA event "
+                "functions that timing needs");
   CUstream cuStream = static_cast<CUstream>(stream);
   EventPair events(api);
   if (kiln_status s = events.create())
@@ -366,4 +371,5 @@ extern "C" void kiln_variants_forget(kiln_variants *variants) {
     return;
   std::lock_guard<std::mutex> lock(variants->mutex);
   variants->tuned.clear();
+  variants->smCounts.clear();
 }

@@ -573,9 +573,13 @@ SmallVector<Value> unpackStruct(OpBuilder &b, Location loc, Value s,
 /// registers are read and written in place.
 Value emitRegisterAWgmma(OpBuilder &b, Location loc, Value acc,
                          ArrayRef<Value> aRegs, Value descB, int64_t n,
-                         StringRef type, bool bKMajor) {
+                         StringRef type, bool bKMajor, bool scaleD) {
   int64_t regs = n / 2;
-  std::string text = "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n";
+  // scale-d false: D = A B, the accumulator's registers unread.
+  std::string text = llvm::formatv("{\n.reg .pred p;\nsetp.ne.b32 p, {0}, "
+                                   "0;\n",
+                                   scaleD ? 1 : 0)
+                         .str();
   text += llvm::formatv(
               "wgmma.mma_async.sync.aligned.m64n{0}k16.f32.{1}.{1} {{", n, type)
               .str();
@@ -608,6 +612,50 @@ Value emitRegisterAWgmma(OpBuilder &b, Location loc, Value acc,
       LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
       /*operand_attrs=*/ArrayAttr());
   return asmOp.getResult(0);
+}
+
+/// wgmma.fence as inline asm through which `regs` pass (f32 or i32): their
+/// definitions stay before the fence and the wgmmas that read them use its
+/// results, after it, as the PTX ISA requires of registers a wgmma reads
+/// (9.7.15.5: A fragments and accumulators written by other instructions).
+/// The NVVM fence op ties nothing, so LLVM may sink a definition past it.
+SmallVector<Value> emitPinningFence(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> regs) {
+  if (regs.empty()) {
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    return {};
+  }
+  std::string constraints;
+  SmallVector<Type> types;
+  for (Value r : regs) {
+    constraints += std::string(constraints.empty() ? "" : ",") +
+                   (r.getType().isF32() ? "=f" : "=r");
+    types.push_back(r.getType());
+  }
+  for (size_t i = 0; i < regs.size(); ++i)
+    constraints += "," + std::to_string(i);
+  Type type = LLVM::LLVMStructType::getLiteral(b.getContext(), types);
+  auto asmOp = LLVM::InlineAsmOp::create(
+      b, loc, type, regs, "wgmma.fence.sync.aligned;", constraints,
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  SmallVector<Value> out;
+  for (size_t i = 0; i < regs.size(); ++i)
+    out.push_back(LLVM::ExtractValueOp::create(b, loc, asmOp.getResult(0),
+                                               ArrayRef<int64_t>{int64_t(i)}));
+  return out;
+}
+
+/// Whether `v` is a tile of +0.0 (a fresh accumulator).
+bool isZeroTile(Value v) {
+  DenseElementsAttr dense;
+  if (!matchPattern(v, m_Constant(&dense)) || !dense.isSplat() ||
+      !isa<FloatType>(dense.getElementType()))
+    return false;
+  APFloat x = dense.getSplatValue<APFloat>();
+  return x.isZero() && !x.isNegative();
 }
 
 /// Packs two 16-bit floats into the .b32 register wgmma reads, the first in
@@ -702,8 +750,37 @@ public:
                   emitI32(rewriter, loc, k * kSwizzleBytes));
     Value aGroupAddr = arith::AddIOp::create(rewriter, loc, aAddr, groupOffset);
 
-    SmallVector<Value> acc = unpackVector(rewriter, loc, adaptor.getAcc());
+    // A fresh accumulator of zeros is not read: the first K step runs with
+    // scale-d false (D = A B), so no zeros are moved into its registers.
+    bool zeroAcc = isZeroTile(op.getAcc());
     int64_t regsPerBlock = n / 2;
+    SmallVector<Value> acc;
+    if (zeroAcc)
+      acc.assign(blocks * regsPerBlock,
+                 LLVM::UndefOp::create(rewriter, loc, rewriter.getF32Type()));
+    else
+      acc = unpackVector(rewriter, loc, adaptor.getAcc());
+
+    // A register A's fragments, per K step and 64-row block, and then the
+    // fence: the registers of A (and a register accumulator) go through it.
+    int64_t steps = k / kStep;
+    SmallVector<Value> aRegs;
+    if (registerA) {
+      for (int64_t s = 0; s < steps; ++s)
+        for (int64_t mb = 0; mb < blocks; ++mb) {
+          int64_t first = mb * (k / 2) + s * kStep / 2;
+          for (int64_t r = 0; r < 4; ++r)
+            aRegs.push_back(packHalves(rewriter, loc, aValues[first + 2 * r],
+                                       aValues[first + 2 * r + 1]));
+        }
+      SmallVector<Value> pinned = aRegs;
+      if (!zeroAcc)
+        llvm::append_range(pinned, acc);
+      pinned = emitPinningFence(rewriter, loc, pinned);
+      std::copy(pinned.begin(), pinned.begin() + aRegs.size(), aRegs.begin());
+      if (!zeroAcc)
+        std::copy(pinned.begin() + aRegs.size(), pinned.end(), acc.begin());
+    }
     SmallVector<Value> blockAcc;
     for (int64_t mb = 0; mb < blocks; ++mb)
       blockAcc.push_back(packStruct(
@@ -718,20 +795,19 @@ public:
         emitBaseDescriptor(rewriter, loc, aGroupAddr, describe(la, 0, 0, k));
     Value baseB =
         emitBaseDescriptor(rewriter, loc, bAddr, describe(lb, 0, 0, k));
-    NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
+    if (!registerA)
+      NVVM::WgmmaFenceAlignedOp::create(rewriter, loc);
     for (int64_t kk = 0; kk < k; kk += kStep) {
       DescriptorPart pb = describe(lb, kk, 0, k);
       Value descB = emitSliceDescriptor(rewriter, loc, baseB, pb);
+      bool scaleD = kk > 0 || !zeroAcc;
       for (int64_t mb = 0; mb < blocks; ++mb) {
         if (registerA) {
-          int64_t first = mb * (k / 2) + kk / 2;
-          SmallVector<Value> aRegs;
-          for (int64_t r = 0; r < 4; ++r)
-            aRegs.push_back(packHalves(rewriter, loc, aValues[first + 2 * r],
-                                       aValues[first + 2 * r + 1]));
-          blockAcc[mb] =
-              emitRegisterAWgmma(rewriter, loc, blockAcc[mb], aRegs, descB, n,
-                                 eltA.isBF16() ? "bf16" : "f16", lb.kMajor);
+          ArrayRef<Value> regs =
+              ArrayRef<Value>(aRegs).slice(((kk / kStep) * blocks + mb) * 4, 4);
+          blockAcc[mb] = emitRegisterAWgmma(
+              rewriter, loc, blockAcc[mb], regs, descB, n,
+              eltA.isBF16() ? "bf16" : "f16", lb.kMajor, scaleD);
           continue;
         }
         DescriptorPart pa = describe(la, kk, mb * 64, k);
@@ -739,8 +815,8 @@ public:
         blockAcc[mb] = NVVM::WgmmaMmaAsyncOp::create(
             rewriter, loc, blockAcc[mb].getType(), blockAcc[mb], descA, descB,
             shape, *typeA, *typeB, NVVM::WGMMATypes::f32,
-            NVVM::WGMMAScaleOut::one, NVVM::WGMMAScaleIn::one,
-            NVVM::WGMMAScaleIn::one,
+            scaleD ? NVVM::WGMMAScaleOut::one : NVVM::WGMMAScaleOut::zero,
+            NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
             la.kMajor ? NVVM::MMALayout::row : NVVM::MMALayout::col,
             lb.kMajor ? NVVM::MMALayout::col : NVVM::MMALayout::row,
             /*satfinite=*/nullptr);

@@ -702,13 +702,26 @@ TEST_F(VariantsTest, TuningRefusesKernelsThatReadWhatTheyWrite) {
   Status s = set.tune(gemmArgs(4096, 4096, 256), nullptr, 1, chosen);
   EXPECT_EQ(s.code(), KILN_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(s.message(),
-            "kiln_variants_tune: kernel 'gemm_bf16' reads and writes argument "
-            "2 ('c'), so each timed launch would change the next one's "
-            "input: tune on a scratch copy with the same shapes and strides "
-            "(the choice holds for those)");
+            "kiln_variants_tune: kernel 'gemm_bf16' may read argument 2 "
+            "('c'), which it writes, so each timed launch could change the "
+            "next one's input: tune on a scratch copy with the same shapes "
+            "and strides (the choice holds for those)");
   EXPECT_TRUE(fake.launches.empty());
   // Launching is fine.
   EXPECT_TRUE(set.launch(gemmArgs(4096, 4096, 256)));
+}
+
+TEST_F(VariantsTest, TuningNeedsTheDriversEventFunctions) {
+  // Drivers before CUDA 12.8 lack cuEventElapsedTime_v2; one without any
+  // cuEventElapsedTime still launches, but cannot time.
+  api.cuEventElapsedTime = nullptr;
+  size_t chosen = 9;
+  Status s = variants.tune(gemmArgs(4096, 4096, 256), nullptr, 1, chosen);
+  EXPECT_EQ(s.code(), KILN_ERROR_DRIVER);
+  EXPECT_EQ(s.message(), "kiln_variants_tune: the NVIDIA driver lacks the "
+                         "CUDA event functions that timing needs");
+  EXPECT_TRUE(fake.launches.empty());
+  EXPECT_TRUE(variants.launch(gemmArgs(4096, 4096, 256)));
 }
 
 TEST_F(VariantsTest, VariantsTakeTheSameParameters) {

@@ -51,6 +51,7 @@ TEST(Metadata, ParsesEveryField) {
   EXPECT_FALSE(c.tma);
   EXPECT_TRUE(c.written);
   EXPECT_FALSE(a.written);
+  EXPECT_FALSE(c.write_only) << "without \"read\", C may be read";
   const kiln_param_desc &alpha = desc->params[3];
   EXPECT_STREQ(alpha.name, "alpha");
   EXPECT_EQ(alpha.kind, KILN_ARG_SCALAR);
@@ -94,6 +95,19 @@ TEST(Metadata, ParsesWhatKilncWritesWithDefaults) {
   EXPECT_EQ(desc->params[0].block[0], 2048);
   EXPECT_STREQ(desc->params[2].name, "arg2");
   EXPECT_FALSE(desc->params[1].written) << "\"written\" is optional";
+}
+
+TEST(Metadata, WriteOnlyNeedsWrittenAndNotRead) {
+  auto parsed = [](std::string_view c) {
+    return parse(replace(kGemmMetadata, R"("written": true)", c));
+  };
+  EXPECT_TRUE(
+      parsed(R"("written": true, "read": false)")->params[2].write_only);
+  EXPECT_FALSE(
+      parsed(R"("written": true, "read": true)")->params[2].write_only);
+  EXPECT_FALSE(
+      parsed(R"("written": false, "read": false)")->params[2].write_only)
+      << "not written: nothing for tuning to overwrite";
 }
 
 TEST(Metadata, ParsesConstantAndScalarGridRules) {
@@ -322,6 +336,8 @@ INSTANTIATE_TEST_SUITE_P(
                     R"("block": [128, 256])", "params[2].tma: missing"},
         BadMetadata{R"("written": true)", R"("written": 1)",
                     "params[2].written: expected a boolean, got an integer"},
+        BadMetadata{R"("written": true)", R"("written": true, "read": 0)",
+                    "params[2].read: expected a boolean, got an integer"},
         BadMetadata{R"(, "tma_box": [128, 64])", "",
                     "params[0].tma_box: missing"},
         BadMetadata{R"("tma_box": [128, 64])", R"("tma_box": [128])",

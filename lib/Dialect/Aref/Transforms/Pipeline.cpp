@@ -621,6 +621,10 @@ void ArefPipelinePass::overlapMma(IRRewriter &rewriter, Region &role,
     auto yield = cast<scf::YieldOp>(body->getTerminator());
     if (!mma || !wait->hasOneUse() || *wait->user_begin() != yield)
       continue;
+    // An A in registers must not change while its wgmma runs (PTX ISA
+    // 9.7.15.5), and the next iteration computes the next A into them.
+    if (!isa<MemRefType>(mma.getA().getType()))
+      continue;
     unsigned index = wait->use_begin()->getOperandNumber();
     if (mma.getAcc() != body->getArgument(1 + index))
       continue;

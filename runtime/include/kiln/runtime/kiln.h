@@ -101,8 +101,11 @@ typedef struct kiln_param_desc {
      exactly where their rows share one pitch, any tensors that start at one
      address; other cases are the caller's to avoid, as with cuBLAS). */
   bool written;
-  /* The kernel loads from it. Metadata without "read" reads as true. */
-  bool read;
+  /* Written and never loaded (metadata "written": true, "read": false), so
+     repeated launches see the same inputs and kiln_variants_tune may time
+     the kernel on its arguments. False where not known: metadata without
+     "read", and descriptions built field by field that do not set it. */
+  bool write_only;
 } kiln_param_desc;
 
 /// How one grid dimension follows from the arguments: metadata "grid" entry.
@@ -347,7 +350,9 @@ kiln_status kiln_variants_tune(kiln_variants *variants, const kiln_arg *args,
                                uint32_t repetitions, size_t *chosen,
                                float *times_ms);
 
-/// Forgets every measurement of the set.
+/// Forgets every measurement of the set, and the SM counts it keeps. Both
+/// are kept per CUcontext handle: call this after destroying a context
+/// that the set launched in, since a new context may get the same handle.
 void kiln_variants_forget(kiln_variants *variants);
 
 #ifdef __cplusplus
