@@ -19,8 +19,10 @@ cd "$(dirname "$0")/.."
 "$kilnc" test/gpu/gemm-variants.mlir -o "$stage/kernels"
 "$kilnc" examples/gemm-epilogue.mlir -o "$stage/kernels"
 "$kilnc" test/Interpreter/Inputs/gemm-gelu.mlir -o "$stage/kernels"
-# Attention: P V takes P from registers.
+# Attention: P V takes P from registers. One head of matrices, and the
+# example's tensors of heads (the same kernel name, so a folder of its own).
 "$kilnc" test/Interpreter/Inputs/attention.mlir -o "$stage/kernels"
+"$kilnc" examples/attention.mlir -o "$stage/mha"
 # The fused epilogues persistent and ping-pong: chunked by
 # tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
 for program in examples/gemm-epilogue.mlir test/Interpreter/Inputs/gemm-gelu.mlir; do

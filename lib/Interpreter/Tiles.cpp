@@ -35,13 +35,16 @@ void kiln::interp::incrementIndex(MutableArrayRef<int64_t> index,
 }
 
 /// The offset in `tensor.data` of the element at `coords` + `index`, or
-/// nothing when that element lies outside the tensor.
+/// nothing when that element lies outside the tensor. A tile of lower rank
+/// than the tensor (leading block dimensions of 1 left out) indexes its
+/// last dimensions.
 static std::optional<int64_t> offsetOf(const HostTensor &tensor,
                                        ArrayRef<int64_t> coords,
                                        ArrayRef<int64_t> index) {
   int64_t offset = 0;
+  size_t lead = tensor.shape.size() - index.size();
   for (size_t d = 0; d < tensor.shape.size(); ++d) {
-    int64_t g = coords[d] + index[d];
+    int64_t g = coords[d] + (d < lead ? 0 : index[d - lead]);
     if (g < 0 || g >= tensor.shape[d])
       return std::nullopt;
     offset += g * tensor.strides[d];

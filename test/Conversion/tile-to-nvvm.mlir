@@ -309,3 +309,26 @@ tile.kernel @row_chunk(%x: !tile.desc<128xf32>, %y: !tile.desc<128xf32>, %i: i32
   tile.store %s, %y[%i] : tensor<32xf32, #ROW>, !tile.desc<128xf32>
   tile.return
 }
+
+// -----
+
+#L = #tile.blocked<elems = [1, 4], threads = [4, 8], warps = [4, 1]>
+
+// A tile that leaves out a leading block dimension of 1 (one head of a
+// tensor of heads) is at coordinate 0 along it, plus the op's coordinate:
+// the head selects the rows through its stride, and a head past the
+// tensor's is out of bounds.
+// CHECK-LABEL: llvm.func @head_rows
+// CHECK-SAME: (%[[X:[^:]*]]: !llvm.ptr<1> {llvm.noalias, llvm.readonly}, %[[E0:[^:]*]]: i32, %{{[^:]*}}: i32, %{{[^:]*}}: i32, %[[S0:[^:]*]]: i64, %{{[^:]*}}: i64, %{{[^:]*}}: !llvm.ptr<1> {llvm.noalias}, %{{[^:]*}}: i32, %{{[^:]*}}: i32, %{{[^:]*}}: i32, %{{[^:]*}}: i64, %{{[^:]*}}: i64, %[[H:[^:]*]]: i32, %[[I:[^:]*]]: i32)
+// CHECK: %[[HEAD:.*]] = arith.addi %{{.*}}, %[[H]] overflow<nsw> : i32
+// CHECK: %[[HEAD64:.*]] = arith.extsi %[[HEAD]] : i32 to i64
+// CHECK: arith.muli %[[HEAD64]], %[[S0]] overflow<nsw> : i64
+// CHECK: llvm.getelementptr %[[X]]
+// CHECK: arith.cmpi slt, %[[HEAD]], %[[E0]] : i32
+tile.kernel @head_rows(%x: !tile.desc<1x16x32xf32>, %y: !tile.desc<1x16x32xf32>,
+                       %h: i32, %i: i32) {
+  %c0 = arith.constant 0 : i32
+  %t = tile.load %x[%h, %i, %c0] : !tile.desc<1x16x32xf32> -> tensor<16x32xf32, #L>
+  tile.store %t, %y[%h, %i, %c0] : tensor<16x32xf32, #L>, !tile.desc<1x16x32xf32>
+  tile.return
+}

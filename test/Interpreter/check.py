@@ -316,17 +316,20 @@ def run_variants(run, args, name, inputs, output, check):
 
 
 def cmd_attention(args):
+    """Single-head kernels take Sq x D matrices; with --heads H, H x Sq x D
+    tensors (examples/attention.mlir)."""
     run = Run()
     rng = np.random.default_rng(5)
     for text in args.shapes:
         sq, sk, d = shape_of(text)
-        q = normal(rng, (sq, d), "f16")
-        k = normal(rng, (sk, d), "f16")
-        v = normal(rng, (sk, d), "f16")
+        heads = (args.heads,) if args.heads else ()
+        q = normal(rng, heads + (sq, d), "f16")
+        k = normal(rng, heads + (sk, d), "f16")
+        v = normal(rng, heads + (sk, d), "f16")
         scale = float(F32(1 / math.sqrt(d)))
-        s = (q.astype(np.float64) @ k.T.astype(np.float64)) * scale
-        p = np.exp(s - s.max(axis=1, keepdims=True))
-        want = (p / p.sum(axis=1, keepdims=True)) @ v.astype(np.float64)
+        s = (q.astype(np.float64) @ np.swapaxes(k, -1, -2).astype(np.float64)) * scale
+        p = np.exp(s - s.max(axis=-1, keepdims=True))
+        want = (p / p.sum(axis=-1, keepdims=True)) @ v.astype(np.float64)
 
         def check(label, got):
             # P is rounded to f16 before P V (2^-11 of each weight, so of at
@@ -340,8 +343,9 @@ def cmd_attention(args):
             passed += 1
             print("ok %s: within tolerance (max error %.2g)" % (label,
                                                                 error.max()))
-        run_variants(run, args, text, [q, k, v, np.full((sq, d), np.nan, F32),
-                                       scale], 3, check)
+        run_variants(run, args, text,
+                     [q, k, v, np.full(heads + (sq, d), np.nan, F32), scale],
+                     3, check)
 
 
 def cmd_moe(args):
@@ -951,6 +955,8 @@ def main():
     p = sub.add_parser("attention")
     p.add_argument("program")
     p.add_argument("--kernel", action="append", required=True)
+    p.add_argument("--heads", type=int, default=0,
+                   help="H x S x D tensors of H heads (default: matrices)")
     p.add_argument("shapes", nargs="+", help="SqxSkxD")
     p.set_defaults(fn=cmd_attention)
     p = sub.add_parser("moe")

@@ -4,13 +4,14 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Loads the attention kernel kilnc compiled from
-// test/Interpreter/Inputs/attention.mlir (<dir>/attention_fwd.cubin and
-// .json, given as --kernel <dir>/attention_fwd) through Kiln's runtime and,
-// for each shape Sq x Sk x D (D <= 64), computes O = softmax(Q K^T / sqrt(D))
-// V for one head: Q, K, V random f16 in [-1, 1] (never zero), O poisoned
-// with NaN first; then compares every element of O with a double-precision
-// reference computed on the CPU from the same f16 values.
+// Loads an attention kernel kilnc compiled (<dir>/attention_fwd.cubin and
+// .json, given as --kernel <dir>/attention_fwd) through Kiln's runtime: one
+// head of Sq x D matrices (test/Interpreter/Inputs/attention.mlir), or H
+// heads of H x Sq x D tensors (examples/attention.mlir). For each shape
+// [H x]Sq x Sk x D (D <= 64) it computes O = softmax(Q K^T / sqrt(D)) V per
+// head: Q, K, V random f16 in [-1, 1] (never zero), O poisoned with NaN
+// first; then compares every element of O with a double-precision reference
+// computed on the CPU from the same f16 values.
 //
 // The kernel keeps P = exp(S - max) in f16 for P V (so P's rounding, 2^-11
 // relative, is part of its result) and writes O in f16 (|O| <= max |V| = 1,
@@ -85,21 +86,26 @@ void finish(int seconds, const std::string &what) {
 }
 
 struct Shape {
-  int64_t sq, sk, d;
+  /// heads = 0: one head of matrices (a rank-2 kernel).
+  int64_t heads, sq, sk, d;
   std::string text() const {
-    return std::to_string(sq) + "x" + std::to_string(sk) + "x" +
-           std::to_string(d);
+    return (heads ? std::to_string(heads) + "x" : "") + std::to_string(sq) +
+           "x" + std::to_string(sk) + "x" + std::to_string(d);
   }
+  int64_t count() const { return heads ? heads : 1; }
 };
 
 bool parseShape(const char *text, Shape &out) {
-  long long sq, sk, d;
+  long long a, b, c, e = 0;
   char tail;
-  if (std::sscanf(text, "%lldx%lldx%lld%c", &sq, &sk, &d, &tail) != 3 ||
-      sq < 1 || sk < 1 || d < 1 || d > 64)
+  int n = std::sscanf(text, "%lldx%lldx%lldx%lld%c", &a, &b, &c, &e, &tail);
+  if (n == 3)
+    out = {0, a, b, c};
+  else if (n == 4 && a >= 1)
+    out = {a, b, c, e};
+  else
     return false;
-  out = {sq, sk, d};
-  return true;
+  return out.sq >= 1 && out.sk >= 1 && out.d >= 1 && out.d <= 64;
 }
 
 uint16_t toF16(float f) {
@@ -178,31 +184,38 @@ bool load(const std::string &path, Kernel &k) {
     return false;
   }
   const kiln_kernel_desc &d = k.meta.desc();
-  bool known = d.num_params == 5 && d.params[4].kind == KILN_ARG_SCALAR &&
+  int32_t rank = d.num_params == 5 ? d.params[0].rank : 0;
+  bool known = (rank == 2 || rank == 3) &&
+               d.params[4].kind == KILN_ARG_SCALAR &&
                d.params[4].dtype == KILN_DTYPE_F32;
   for (size_t i = 0; known && i < 4; ++i)
     known = d.params[i].kind == KILN_ARG_TENSOR &&
-            d.params[i].dtype == KILN_DTYPE_F16 && d.params[i].rank == 2;
+            d.params[i].dtype == KILN_DTYPE_F16 && d.params[i].rank == rank;
   if (!known) {
     std::fprintf(stderr,
                  "attention-check: %s is not attention_fwd (q, k, v, o: f16 "
-                 "matrices; scale: f32)\n",
+                 "matrices or tensors of heads; scale: f32)\n",
                  path.c_str());
     return false;
   }
   return true;
 }
 
+/// A tensor of `rows` x D per head: a matrix without heads.
+kiln_tensor tensorOf(void *data, Shape s, int64_t rows) {
+  return s.heads ? kiln::Tensor::rowMajor(data, KILN_DTYPE_F16,
+                                          {s.heads, rows, s.d})
+                 : kiln::Tensor::rowMajor(data, KILN_DTYPE_F16, {rows, s.d});
+}
+
 std::vector<kiln_arg> argsFor(void *q, void *k, void *v, void *o, Shape s,
                               float scale) {
-  return {kiln::arg(kiln::Tensor::rowMajor(q, KILN_DTYPE_F16, {s.sq, s.d})),
-          kiln::arg(kiln::Tensor::rowMajor(k, KILN_DTYPE_F16, {s.sk, s.d})),
-          kiln::arg(kiln::Tensor::rowMajor(v, KILN_DTYPE_F16, {s.sk, s.d})),
-          kiln::arg(kiln::Tensor::rowMajor(o, KILN_DTYPE_F16, {s.sq, s.d})),
+  return {kiln::arg(tensorOf(q, s, s.sq)), kiln::arg(tensorOf(k, s, s.sk)),
+          kiln::arg(tensorOf(v, s, s.sk)), kiln::arg(tensorOf(o, s, s.sq)),
           kiln::arg(scale)};
 }
 
-/// O = softmax(Q K^T scale) V in double, row by row.
+/// O = softmax(Q K^T scale) V in double, head by head, row by row.
 std::vector<double> reference(const std::vector<uint16_t> &q,
                               const std::vector<uint16_t> &k,
                               const std::vector<uint16_t> &v, Shape s,
@@ -214,31 +227,38 @@ std::vector<double> reference(const std::vector<uint16_t> &q,
     kd[i] = fromF16(k[i]);
   for (size_t i = 0; i < v.size(); ++i)
     vd[i] = fromF16(v[i]);
-  std::vector<double> o(size_t(s.sq * s.d)), p(size_t(s.sk));
-  for (int64_t r = 0; r < s.sq; ++r) {
-    double max = -INFINITY;
-    for (int64_t j = 0; j < s.sk; ++j) {
-      double dot = 0;
-      for (int64_t c = 0; c < s.d; ++c)
-        dot += qd[r * s.d + c] * kd[j * s.d + c];
-      p[j] = dot * scale;
-      max = std::max(max, p[j]);
-    }
-    double sum = 0;
-    for (int64_t j = 0; j < s.sk; ++j)
-      sum += p[j] = std::exp(p[j] - max);
-    for (int64_t c = 0; c < s.d; ++c) {
-      double acc = 0;
+  std::vector<double> o(size_t(s.count() * s.sq * s.d)), p(size_t(s.sk));
+  for (int64_t h = 0; h < s.count(); ++h) {
+    const double *qh = &qd[size_t(h * s.sq * s.d)];
+    const double *kh = &kd[size_t(h * s.sk * s.d)];
+    const double *vh = &vd[size_t(h * s.sk * s.d)];
+    double *oh = &o[size_t(h * s.sq * s.d)];
+    for (int64_t r = 0; r < s.sq; ++r) {
+      double max = -INFINITY;
+      for (int64_t j = 0; j < s.sk; ++j) {
+        double dot = 0;
+        for (int64_t c = 0; c < s.d; ++c)
+          dot += qh[r * s.d + c] * kh[j * s.d + c];
+        p[j] = dot * scale;
+        max = std::max(max, p[j]);
+      }
+      double sum = 0;
       for (int64_t j = 0; j < s.sk; ++j)
-        acc += p[j] * vd[j * s.d + c];
-      o[r * s.d + c] = acc / sum;
+        sum += p[j] = std::exp(p[j] - max);
+      for (int64_t c = 0; c < s.d; ++c) {
+        double acc = 0;
+        for (int64_t j = 0; j < s.sk; ++j)
+          acc += p[j] * vh[j * s.d + c];
+        oh[r * s.d + c] = acc / sum;
+      }
     }
   }
   return o;
 }
 
 bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
-  size_t nq = size_t(s.sq * s.d), nk = size_t(s.sk * s.d);
+  size_t nq = size_t(s.count() * s.sq * s.d),
+         nk = size_t(s.count() * s.sk * s.d);
   std::vector<uint16_t> q(nq), kk(nk), v(nk), o(nq, 0x7e00); // NaN
   for (uint16_t &x : q)
     x = rng.next();
@@ -274,7 +294,7 @@ bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
   std::vector<double> want = reference(q, kk, v, s, double(scale));
   size_t wrong = 0, nans = 0;
   double worst = 0;
-  for (int64_t r = 0; r < s.sq; ++r)
+  for (int64_t r = 0; r < s.count() * s.sq; ++r)
     for (int64_t c = 0; c < s.d; ++c) {
       size_t i = size_t(r * s.d + c);
       double got = fromF16(o[i]);
@@ -288,8 +308,9 @@ bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
       if (error <= kTolerance)
         continue;
       if (wrong++ < 4)
-        std::printf("  O[%lld, %lld] = %g, expected %g\n", (long long)r,
-                    (long long)c, got, want[i]);
+        std::printf("  O[%lld, %lld, %lld] = %g, expected %g\n",
+                    (long long)(r / s.sq), (long long)(r % s.sq), (long long)c,
+                    got, want[i]);
     }
   if (wrong) {
     std::printf("FAIL %s: %zu of %zu elements wrong (%zu NaN: never "
@@ -304,7 +325,7 @@ bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
 
 int usage() {
   std::fprintf(stderr, "usage: kiln-attention-check [--dry-run] [--watchdog "
-                       "S] --kernel DIR/NAME SqxSkxD...\n");
+                       "S] --kernel DIR/NAME [H]xSqxSkxD...\n");
   return 2;
 }
 
@@ -330,8 +351,8 @@ int main(int argc, char **argv) {
       Shape s;
       if (!parseShape(argv[i], s)) {
         std::fprintf(stderr,
-                     "attention-check: bad shape '%s', expected SqxSkxD with "
-                     "D at most 64\n",
+                     "attention-check: bad shape '%s', expected SqxSkxD or "
+                     "HxSqxSkxD with D at most 64\n",
                      argv[i]);
         return 2;
       }
@@ -343,6 +364,15 @@ int main(int argc, char **argv) {
   Kernel k;
   if (!load(path, k))
     return 2;
+  bool heads = k.meta.desc().params[0].rank == 3;
+  for (Shape s : shapes)
+    if (bool(s.heads) != heads) {
+      std::fprintf(stderr,
+                   "attention-check: %s takes %s: shape %s should be %s\n",
+                   path.c_str(), heads ? "heads" : "one head", s.text().c_str(),
+                   heads ? "HxSqxSkxD" : "SqxSkxD");
+      return 2;
+    }
   if (dry) {
     // The arguments each launch would pass, on made-up addresses.
     for (Shape s : shapes) {

@@ -12,11 +12,11 @@
 #    scale + f16 bias + GELU epilogues (also persistent and ping-pong,
 #    stored in column chunks); every tile-shape and persistence
 #    variant on the smaller shapes; an application linking a generated
-#    launcher; attention (P V with P from registers) against a CPU
-#    reference.
+#    launcher; attention (P V with P from registers; one head, and the
+#    example's batch of heads) against a CPU reference.
 # 2. compute-sanitizer memcheck, racecheck and synccheck on two small GEMM
-#    shapes and one attention shape (SKIP where the tool refuses the GPU,
-#    as under gVisor).
+#    shapes and one attention shape of two heads (SKIP where the tool
+#    refuses the GPU, as under gVisor).
 # 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
 #    the best variant per shape, and the one a --variants launcher chooses.
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
@@ -163,11 +163,18 @@ else
   summary+=("SKIP  embed-app (not staged)")
 fi
 # Attention: a key count that is not a multiple of the 64-key block, one
-# key, a head dimension below the tile's, and larger ones.
+# key, a head dimension below the tile's, and larger ones; one head of
+# matrices (64-row tiles, one consumer warp group), then the example's
+# tensors of heads (128-row tiles split between two).
 att_hung=""
 if [ -x "$abin" ]; then
-  step "check attention (P V from registers)" 60 "$abin" $dry --kernel "$k/attention_fwd" \
-    128x200x64 1x1x64 70x64x40 1000x1000x64 2048x2048x64
+  step "check attention, one head (P V from registers)" 60 "$abin" $dry \
+    --kernel "$k/attention_fwd" 128x200x64 1x1x64 70x64x40 1000x1000x64 2048x2048x64
+  rc=$?
+  [ $rc != 0 ] && status=1
+  hangs $rc && att_hung=1
+  step "check attention, heads (examples/attention.mlir)" 60 "$abin" $dry \
+    --kernel "$here/mha/attention_fwd" 3x200x130x64 2x1x1x64 5x70x64x40 8x1000x1000x64 2x4096x2048x64
   rc=$?
   [ $rc != 0 ] && status=1
   hangs $rc && att_hung=1
@@ -203,7 +210,7 @@ fi
 if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
   for tool in memcheck racecheck synccheck; do
     step "compute-sanitizer $tool attention" 90 "$cs" --tool $tool --error-exitcode 9 \
-      "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64 > "$scratch/sanitizer.log" 2>&1
+      "$abin" $dry --watchdog 80 --kernel "$here/mha/attention_fwd" 2x200x130x64 > "$scratch/sanitizer.log" 2>&1
     rc=$?
     cat "$scratch/sanitizer.log"
     if [ $rc != 0 ] && grep -q "Device not supported" "$scratch/sanitizer.log"; then

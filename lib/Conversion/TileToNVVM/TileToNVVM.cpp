@@ -273,6 +273,17 @@ public:
   }
 };
 
+/// The coordinates of a tile's elements in its descriptor's dimensions: 0
+/// along leading block dimensions of 1 that the tile leaves out.
+void padLeadingDims(OpBuilder &b, Location loc, ElementCoords &coords,
+                    int64_t rank) {
+  for (SmallVector<Value> &c : coords) {
+    int64_t missing = rank - static_cast<int64_t>(c.size());
+    if (missing > 0)
+      c.insert(c.begin(), missing, emitI32(b, loc, 0));
+  }
+}
+
 /// Loads a tile in a distributed layout: each thread reads its runs of
 /// contiguous elements with one vector access where the run is in bounds
 /// and aligned, element by element (zero outside the tensor) elsewhere.
@@ -290,6 +301,7 @@ public:
     Value tid = emitLayoutThreadId(rewriter, loc, op);
     ElementCoords coords =
         emitElementCoords(rewriter, loc, layout, type.getShape(), tid);
+    padLeadingDims(rewriter, loc, coords, op.getDesc().getType().getRank());
     int64_t run = getContiguousRun(layout, type.getShape());
     Type elt = type.getElementType();
     SmallVector<Value> elems;
@@ -323,6 +335,8 @@ public:
     Value tid = emitLayoutThreadId(rewriter, loc, op);
     ElementCoords coords =
         emitElementCoords(rewriter, loc, layout, type.getShape(), tid);
+    int64_t rank = op.getDesc().getType().getRank();
+    padLeadingDims(rewriter, loc, coords, rank);
     int64_t run = getContiguousRun(layout, type.getShape());
     SmallVector<Value> elems = unpackVector(rewriter, loc, adaptor.getValue());
     SmallVector<SmallVector<Value>> global;
@@ -352,8 +366,10 @@ public:
     SmallVector<SmallVector<Value>> addresses;
     for (ArrayRef<Value> c : global)
       addresses.push_back(emitRunAddresses(rewriter, loc, desc, c, run, elt));
-    Value inside = emitTileInBounds(rewriter, loc, desc, adaptor.getCoords(),
-                                    type.getShape());
+    SmallVector<int64_t> extent(rank - type.getRank(), 1);
+    llvm::append_range(extent, type.getShape());
+    Value inside =
+        emitTileInBounds(rewriter, loc, desc, adaptor.getCoords(), extent);
     Value aligned =
         emitAligned(rewriter, loc, desc, global.front(), width, elt);
     auto ifOp = scf::IfOp::create(

@@ -616,6 +616,23 @@ func.func @mma_global(%i: i32, %ga: memref<64x64xf16>) {
 
 // -----
 
+tile.kernel @drop_two_heads(%x: !tile.desc<2x64x64xf16>, %i: i32) {
+  // expected-error @+1 {{result type 'tensor<64x64xf16>' is not the descriptor's tile 'tensor<2x64x64xf16>' or a part of it (leading dimensions of 1 may be left out)}}
+  %t = tile.load %x[%i, %i, %i] : !tile.desc<2x64x64xf16> -> tensor<64x64xf16>
+  tile.return
+}
+
+// -----
+
+tile.kernel @drop_inner(%x: !tile.desc<64x1xf16>, %i: i32) {
+  %v = arith.constant dense<1.0> : tensor<64xf16>
+  // expected-error @+1 {{value type 'tensor<64xf16>' is not the descriptor's tile 'tensor<64x1xf16>' or a part of it (leading dimensions of 1 may be left out)}}
+  tile.store %v, %x[%i, %i] : tensor<64xf16>, !tile.desc<64x1xf16>
+  tile.return
+}
+
+// -----
+
 func.func @mma_register_a_transposed(%i: i32, %p: tensor<64x64xf16>) {
   %r = aref.create arrivals 1 : !aref.ref<[tensor<64x64xf16>], depth = 2>
   %b = aref.get.enter %r[%i], %i : !aref.ref<[tensor<64x64xf16>], depth = 2> -> memref<64x64xf16, 3>

@@ -148,6 +148,17 @@ RankedTensorType DescType::getTileType() const {
   return RankedTensorType::get(getBlockShape(), getElementType());
 }
 
+std::optional<ArrayRef<int64_t>>
+DescType::getReducedBlockShape(int64_t rank) const {
+  ArrayRef<int64_t> block = getBlockShape();
+  if (rank < 1 || rank > static_cast<int64_t>(block.size()))
+    return std::nullopt;
+  ArrayRef<int64_t> dropped = block.drop_back(rank);
+  if (llvm::any_of(dropped, [](int64_t d) { return d != 1; }))
+    return std::nullopt;
+  return block.take_back(rank);
+}
+
 //===----------------------------------------------------------------------===//
 // GridExtentAttr
 //===----------------------------------------------------------------------===//

@@ -425,19 +425,21 @@ static LogicalResult verifyCoords(Operation *op, Value descValue,
   return success();
 }
 
-/// The tile of a load or store: the descriptor's element type and rank, no
-/// dimension larger than its block.
+/// The tile of a load or store: the descriptor's element type and rank
+/// (less leading block dimensions of 1), no dimension larger than its
+/// block.
 static LogicalResult verifyTileFitsDesc(Operation *op, DescType desc,
                                         RankedTensorType tile, StringRef what) {
-  ArrayRef<int64_t> block = desc.getBlockShape();
-  bool fits = tile.getElementType() == desc.getElementType() &&
-              tile.getRank() == static_cast<int64_t>(block.size());
+  std::optional<ArrayRef<int64_t>> block =
+      desc.getReducedBlockShape(tile.getRank());
+  bool fits = block && tile.getElementType() == desc.getElementType();
   for (int64_t d = 0; fits && d < tile.getRank(); ++d)
-    fits = tile.getDimSize(d) <= block[d];
+    fits = tile.getDimSize(d) <= (*block)[d];
   if (!fits)
     return op->emitOpError()
            << what << " type " << tile << " is not the descriptor's tile "
-           << desc.getTileType() << " or a part of it";
+           << desc.getTileType()
+           << " or a part of it (leading dimensions of 1 may be left out)";
   return success();
 }
 
@@ -547,7 +549,7 @@ LogicalResult AsyncLoadOp::verify() {
       failed(verifySharedBuffer(*this, getBuffer().getType(), "buffer")))
     return failure();
   MemRefType buffer = getBuffer().getType();
-  if (buffer.getShape() != desc.getBlockShape() ||
+  if (desc.getReducedBlockShape(buffer.getRank()) != buffer.getShape() ||
       buffer.getElementType() != desc.getElementType())
     return emitOpError() << "buffer " << buffer
                          << " does not hold the descriptor's tile "

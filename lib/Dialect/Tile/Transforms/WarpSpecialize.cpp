@@ -67,7 +67,9 @@ findTensorCoreLoads(KernelOp kernel) {
                "also be used in registers (load it twice)";
         return WalkResult::interrupt();
       }
-    if (load.getType().getShape() != load.getDesc().getType().getBlockShape()) {
+    RankedTensorType type = load.getType();
+    if (load.getDesc().getType().getReducedBlockShape(type.getRank()) !=
+        type.getShape()) {
       load.emitOpError()
           << "feeds tile.dot with a part of its descriptor's block "
           << load.getDesc().getType().getTileType()
