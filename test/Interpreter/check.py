@@ -328,8 +328,14 @@ def cmd_attention(args):
         v = normal(rng, heads + (sk, d), "f16")
         scale = float(F32(1 / math.sqrt(d)))
         s = (q.astype(np.float64) @ np.swapaxes(k, -1, -2).astype(np.float64)) * scale
-        p = np.exp(s - s.max(axis=-1, keepdims=True))
-        want = (p / p.sum(axis=-1, keepdims=True)) @ v.astype(np.float64)
+        if args.causal:
+            # Query i sees keys j <= i + sk - sq; one that sees none gets 0.
+            seen = np.arange(sk)[None, :] <= np.arange(sq)[:, None] + sk - sq
+            s = np.where(seen, s, -np.inf)
+        top = s.max(axis=-1, keepdims=True)
+        p = np.exp(s - np.where(np.isfinite(top), top, 0))
+        total = p.sum(axis=-1, keepdims=True)
+        want = (p / np.where(total > 0, total, 1)) @ v.astype(np.float64)
 
         def check(label, got):
             # P is rounded to f16 before P V (2^-11 of each weight, so of at
@@ -957,6 +963,8 @@ def main():
     p.add_argument("--kernel", action="append", required=True)
     p.add_argument("--heads", type=int, default=0,
                    help="H x S x D tensors of H heads (default: matrices)")
+    p.add_argument("--causal", action="store_true",
+                   help="query i sees keys j <= i + Sk - Sq")
     p.add_argument("shapes", nargs="+", help="SqxSkxD")
     p.set_defaults(fn=cmd_attention)
     p = sub.add_parser("moe")

@@ -18,6 +18,9 @@
 // half an ulp is at most 2^-12): an element is correct within 4e-3, far
 // below what a wrong register layout or a missed key block gives.
 //
+//   --causal      the reference masks keys as attention_causal_fwd does:
+//                 query i sees keys j <= i + Sk - Sq, and one that sees
+//                 none gives zeros
 //   --dry-run     loads the kernel and validates each launch's arguments on
 //                 made-up addresses; needs no GPU
 //   --watchdog S  a launch that has not finished after S seconds (default
@@ -32,6 +35,7 @@
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -215,11 +219,12 @@ std::vector<kiln_arg> argsFor(void *q, void *k, void *v, void *o, Shape s,
           kiln::arg(scale)};
 }
 
-/// O = softmax(Q K^T scale) V in double, head by head, row by row.
+/// O = softmax(Q K^T scale) V in double, head by head, row by row; causal:
+/// row r sees keys j <= r + Sk - Sq, and a row that sees none is 0.
 std::vector<double> reference(const std::vector<uint16_t> &q,
                               const std::vector<uint16_t> &k,
                               const std::vector<uint16_t> &v, Shape s,
-                              double scale) {
+                              double scale, bool causal) {
   std::vector<double> qd(q.size()), kd(k.size()), vd(v.size());
   for (size_t i = 0; i < q.size(); ++i)
     qd[i] = fromF16(q[i]);
@@ -234,8 +239,16 @@ std::vector<double> reference(const std::vector<uint16_t> &q,
     const double *vh = &vd[size_t(h * s.sk * s.d)];
     double *oh = &o[size_t(h * s.sq * s.d)];
     for (int64_t r = 0; r < s.sq; ++r) {
+      int64_t seen =
+          causal ? std::min(s.sk, std::max<int64_t>(0, r + 1 + s.sk - s.sq))
+                 : s.sk;
+      if (seen == 0) {
+        for (int64_t c = 0; c < s.d; ++c)
+          oh[r * s.d + c] = 0;
+        continue;
+      }
       double max = -INFINITY;
-      for (int64_t j = 0; j < s.sk; ++j) {
+      for (int64_t j = 0; j < seen; ++j) {
         double dot = 0;
         for (int64_t c = 0; c < s.d; ++c)
           dot += qh[r * s.d + c] * kh[j * s.d + c];
@@ -243,11 +256,11 @@ std::vector<double> reference(const std::vector<uint16_t> &q,
         max = std::max(max, p[j]);
       }
       double sum = 0;
-      for (int64_t j = 0; j < s.sk; ++j)
+      for (int64_t j = 0; j < seen; ++j)
         sum += p[j] = std::exp(p[j] - max);
       for (int64_t c = 0; c < s.d; ++c) {
         double acc = 0;
-        for (int64_t j = 0; j < s.sk; ++j)
+        for (int64_t j = 0; j < seen; ++j)
           acc += p[j] * vh[j * s.d + c];
         oh[r * s.d + c] = acc / sum;
       }
@@ -256,7 +269,8 @@ std::vector<double> reference(const std::vector<uint16_t> &q,
   return o;
 }
 
-bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
+bool checkShape(const Kernel &k, Shape s, bool causal, int watchdog,
+                Random &rng) {
   size_t nq = size_t(s.count() * s.sq * s.d),
          nk = size_t(s.count() * s.sk * s.d);
   std::vector<uint16_t> q(nq), kk(nk), v(nk), o(nq, 0x7e00); // NaN
@@ -291,7 +305,7 @@ bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
   cudaFree(dv);
   cudaFree(dout);
 
-  std::vector<double> want = reference(q, kk, v, s, double(scale));
+  std::vector<double> want = reference(q, kk, v, s, double(scale), causal);
   size_t wrong = 0, nans = 0;
   double worst = 0;
   for (int64_t r = 0; r < s.count() * s.sq; ++r)
@@ -325,7 +339,7 @@ bool checkShape(const Kernel &k, Shape s, int watchdog, Random &rng) {
 
 int usage() {
   std::fprintf(stderr, "usage: kiln-attention-check [--dry-run] [--watchdog "
-                       "S] --kernel DIR/NAME [H]xSqxSkxD...\n");
+                       "S] [--causal] --kernel DIR/NAME [H]xSqxSkxD...\n");
   return 2;
 }
 
@@ -334,7 +348,7 @@ int usage() {
 int main(int argc, char **argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string path;
-  bool dry = false;
+  bool dry = false, causal = false;
   int watchdog = 30;
   std::vector<Shape> shapes;
   for (int i = 1; i < argc; ++i) {
@@ -343,6 +357,8 @@ int main(int argc, char **argv) {
       path = argv[++i];
     } else if (a == "--dry-run") {
       dry = true;
+    } else if (a == "--causal") {
+      causal = true;
     } else if (a == "--watchdog" && i + 1 < argc) {
       watchdog = std::atoi(argv[++i]);
       if (watchdog < 1)
@@ -396,6 +412,6 @@ int main(int argc, char **argv) {
   Random rng{0x61747465ull};
   bool ok = true;
   for (Shape s : shapes)
-    ok &= checkShape(k, s, watchdog, rng);
+    ok &= checkShape(k, s, causal, watchdog, rng);
   return ok ? 0 : 1;
 }

@@ -178,6 +178,13 @@ if [ -x "$abin" ]; then
   rc=$?
   [ $rc != 0 ] && status=1
   hangs $rc && att_hung=1
+  # Causal: square; more keys than queries; more queries than keys (the
+  # first see none: zeros).
+  step "check causal attention, heads" 60 "$abin" $dry --causal \
+    --kernel "$here/mha/attention_causal_fwd" 3x200x200x64 2x130x300x64 2x300x130x40 2x1x1x64 4x2048x2048x64
+  rc=$?
+  [ $rc != 0 ] && status=1
+  hangs $rc && att_hung=1
 else
   summary+=("SKIP  attention (not staged)")
 fi
