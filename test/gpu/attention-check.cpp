@@ -25,6 +25,10 @@
 //                 made-up addresses; needs no GPU
 //   --watchdog S  a launch that has not finished after S seconds (default
 //                 30) is reported as "HANG" (exit 3)
+//   --bench N     instead of checking, times the kernel: the median of N
+//                 launches after 3 warm-ups, CUDA events around each, and
+//                 TFLOP/s counting 4 Sq Sk D flops per head (half that
+//                 with --causal and Sq = Sk); no baseline is linked here
 //
 // Exit status: 0 all checks passed, 1 a check failed, 2 a usage or CUDA
 // error, 3 a hang.
@@ -337,9 +341,58 @@ bool checkShape(const Kernel &k, Shape s, bool causal, int watchdog,
   return true;
 }
 
+/// Times the kernel on one shape (random inputs, no reference).
+bool benchShape(const Kernel &k, Shape s, bool causal, int reps, Random &rng) {
+  size_t nq = size_t(s.count() * s.sq * s.d),
+         nk = size_t(s.count() * s.sk * s.d);
+  std::vector<uint16_t> host(std::max(nq, nk));
+  void *buf[4];
+  size_t sizes[4] = {nq, nk, nk, nq};
+  for (int i = 0; i < 4; ++i) {
+    for (size_t j = 0; j < sizes[i]; ++j)
+      host[j] = rng.next();
+    CHECK_CUDA(cudaMalloc(&buf[i], sizes[i] * 2));
+    CHECK_CUDA(
+        cudaMemcpy(buf[i], host.data(), sizes[i] * 2, cudaMemcpyHostToDevice));
+  }
+  std::vector<kiln_arg> args = argsFor(buf[0], buf[1], buf[2], buf[3], s,
+                                       float(1 / std::sqrt(double(s.d))));
+  std::string what = k.path + " " + s.text();
+  cudaEvent_t start, end;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&end));
+  std::vector<float> times;
+  for (int i = 0; i < 3 + reps; ++i) {
+    CHECK_CUDA(cudaEventRecord(start));
+    kiln::Status st = k.kernel.launch(args);
+    if (!st) {
+      std::printf("FAIL %s: launch: %s\n", what.c_str(), st.message().c_str());
+      return false;
+    }
+    CHECK_CUDA(cudaEventRecord(end));
+    finish(30, what);
+    float ms = 0;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, end));
+    if (i >= 3)
+      times.push_back(ms);
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(end);
+  for (void *b : buf)
+    cudaFree(b);
+  std::sort(times.begin(), times.end());
+  double ms = times[times.size() / 2];
+  double flops = 4.0 * double(s.count()) * double(s.sq) * double(s.sk) *
+                 double(s.d) * (causal && s.sq == s.sk ? 0.5 : 1.0);
+  std::printf("bench %s kiln %.4f ms %.1f TFLOP/s\n", what.c_str(), ms,
+              flops / (ms * 1e-3) / 1e12);
+  return true;
+}
+
 int usage() {
   std::fprintf(stderr, "usage: kiln-attention-check [--dry-run] [--watchdog "
-                       "S] [--causal] --kernel DIR/NAME [H]xSqxSkxD...\n");
+                       "S] [--causal] [--bench N] --kernel DIR/NAME "
+                       "[H]xSqxSkxD...\n");
   return 2;
 }
 
@@ -349,7 +402,7 @@ int main(int argc, char **argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string path;
   bool dry = false, causal = false;
-  int watchdog = 30;
+  int watchdog = 30, bench = 0;
   std::vector<Shape> shapes;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -359,6 +412,10 @@ int main(int argc, char **argv) {
       dry = true;
     } else if (a == "--causal") {
       causal = true;
+    } else if (a == "--bench" && i + 1 < argc) {
+      bench = std::atoi(argv[++i]);
+      if (bench < 1)
+        return usage();
     } else if (a == "--watchdog" && i + 1 < argc) {
       watchdog = std::atoi(argv[++i]);
       if (watchdog < 1)
@@ -412,6 +469,7 @@ int main(int argc, char **argv) {
   Random rng{0x61747465ull};
   bool ok = true;
   for (Shape s : shapes)
-    ok &= checkShape(k, s, causal, watchdog, rng);
+    ok &= bench ? benchShape(k, s, causal, bench, rng)
+                : checkShape(k, s, causal, watchdog, rng);
   return ok ? 0 : 1;
 }

@@ -18,7 +18,8 @@
 #    shapes and one attention shape of two heads (SKIP where the tool
 #    refuses the GPU, as under gVisor).
 # 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
-#    the best variant per shape, and the one a --variants launcher chooses.
+#    the best variant per shape, and the one a --variants launcher chooses;
+#    then attention's TFLOP/s (no baseline on these machines).
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
 # that need its layout are skipped; the whole run keeps inside BUDGET
 # seconds (default 540), skipping what no longer fits, so its summary
@@ -270,6 +271,15 @@ if [ -n "$perf" ]; then
   table "best variant per kernel and shape" "$out/gemm-best.tsv" "best of the staged variants"
   table "variant the launcher chooses (kiln_kernel_choose) per kernel and shape" \
     "$out/gemm-chosen.tsv" "launcher's choice"
+fi
+
+# Attention timings, Kiln's only: no attention baseline (cuDNN, PyTorch) is
+# on these machines. Plain and causal, over tensors of heads.
+if [ -n "$perf" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
+  step "bench attention (Kiln only)" 90 "$abin" $dry --bench 20 \
+    --kernel "$here/mha/attention_fwd" 16x4096x4096x64 32x2048x2048x64 4x16384x16384x64 || status=1
+  step "bench causal attention (Kiln only)" 90 "$abin" $dry --bench 20 --causal \
+    --kernel "$here/mha/attention_causal_fwd" 16x4096x4096x64 32x2048x2048x64 4x16384x16384x64 || status=1
 fi
 
 echo
