@@ -35,6 +35,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GpuCheck.h"
 #include "kiln/runtime/kiln.hpp"
 
 #include <cuda_runtime.h>
@@ -52,46 +53,13 @@
 #include <thread>
 #include <vector>
 
+const char *const kiln::check::kCheckProgram = "attention-check";
+
 namespace {
 
-#define CHECK_CUDA(call)                                                       \
-  do {                                                                         \
-    cudaError_t err_ = (call);                                                 \
-    if (err_ != cudaSuccess) {                                                 \
-      std::fprintf(stderr, "attention-check: %s failed: %s (%s:%d)\n", #call,  \
-                   cudaGetErrorString(err_), __FILE__, __LINE__);              \
-      std::exit(2);                                                            \
-    }                                                                          \
-  } while (0)
+using namespace kiln::check;
 
 constexpr double kTolerance = 4e-3;
-
-/// Waits for the launches so far, giving up after `seconds`: a kernel stuck
-/// on an mbarrier is reported by name instead of holding the process.
-void finish(int seconds, const std::string &what) {
-  cudaEvent_t done;
-  CHECK_CUDA(cudaEventCreateWithFlags(&done, cudaEventDisableTiming));
-  CHECK_CUDA(cudaEventRecord(done));
-  auto start = std::chrono::steady_clock::now();
-  cudaError_t err;
-  while ((err = cudaEventQuery(done)) == cudaErrorNotReady) {
-    if (std::chrono::steady_clock::now() - start >
-        std::chrono::seconds(seconds)) {
-      std::printf("HANG %s: not finished after %d s\n", what.c_str(), seconds);
-      std::fflush(stdout);
-      std::_Exit(3);
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  if (err == cudaSuccess)
-    err = cudaGetLastError();
-  if (err != cudaSuccess) {
-    std::printf("FAULT %s: %s\n", what.c_str(), cudaGetErrorString(err));
-    std::fflush(stdout);
-    std::_Exit(2);
-  }
-  cudaEventDestroy(done);
-}
 
 struct Shape {
   /// heads = 0: one head of matrices (a rank-2 kernel).
@@ -116,37 +84,6 @@ bool parseShape(const char *text, Shape &out) {
   return out.sq >= 1 && out.sk >= 1 && out.d >= 1 && out.d <= 64;
 }
 
-uint16_t toF16(float f) {
-  // Inputs are multiples of 2^-10 in [-1, 1]: exact in f16.
-  uint32_t bits;
-  std::memcpy(&bits, &f, sizeof bits);
-  uint32_t sign = (bits >> 16) & 0x8000;
-  float a = std::fabs(f);
-  if (a == 0)
-    return uint16_t(sign);
-  int e;
-  float m = std::frexp(a, &e); // a = m 2^e, m in [0.5, 1)
-  // Normal f16: 1.f x 2^(e-1), exponent bias 15.
-  uint32_t mant = uint32_t(std::lround((m * 2 - 1) * 1024));
-  uint32_t exp = uint32_t(e - 1 + 15);
-  if (mant == 1024) {
-    mant = 0;
-    ++exp;
-  }
-  return uint16_t(sign | (exp << 10) | mant);
-}
-
-double fromF16(uint16_t h) {
-  int exp = (h >> 10) & 0x1f;
-  int mant = h & 0x3ff;
-  double sign = (h & 0x8000) ? -1 : 1;
-  if (exp == 0x1f)
-    return mant ? NAN : sign * INFINITY;
-  if (exp == 0)
-    return sign * std::ldexp(mant, -24);
-  return sign * std::ldexp(1024 + mant, exp - 25);
-}
-
 /// Nonzero multiples of 1/1024 in [-1, 1].
 struct Random {
   uint64_t state;
@@ -156,14 +93,6 @@ struct Random {
     return toF16(float(v >= 0 ? v + 1 : v) / 1024.0f);
   }
 };
-
-std::string readFile(const std::string &path, bool &ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = bool(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct Kernel {
   std::string path;

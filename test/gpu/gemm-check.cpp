@@ -28,6 +28,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GpuCheck.h"
 #include "kiln/runtime/kiln.hpp"
 
 #include <cublas_v2.h>
@@ -46,24 +47,18 @@
 #include <thread>
 #include <vector>
 
+const char *const kiln::check::kCheckProgram = "gemm-check";
+
 namespace {
 
-#define CHECK_CUDA(call)                                                       \
-  do {                                                                         \
-    cudaError_t err_ = (call);                                                 \
-    if (err_ != cudaSuccess) {                                                 \
-      std::fprintf(stderr, "gemm-check: %s failed: %s (%s:%d)\n", #call,       \
-                   cudaGetErrorString(err_), __FILE__, __LINE__);              \
-      std::exit(2);                                                            \
-    }                                                                          \
-  } while (0)
+using namespace kiln::check;
 
 #define CHECK_CUBLAS(call)                                                     \
   do {                                                                         \
     cublasStatus_t st_ = (call);                                               \
     if (st_ != CUBLAS_STATUS_SUCCESS) {                                        \
-      std::fprintf(stderr, "gemm-check: %s failed: %d (%s:%d)\n", #call,       \
-                   int(st_), __FILE__, __LINE__);                              \
+      std::fprintf(stderr, "%s: %s failed: %d (%s:%d)\n", kCheckProgram,       \
+                   #call, int(st_), __FILE__, __LINE__);                       \
       std::exit(2);                                                            \
     }                                                                          \
   } while (0)
@@ -84,36 +79,6 @@ struct Options {
   /// command lines checked on a machine without a GPU.
   bool dryRun = false;
 };
-
-/// Waits for everything launched so far, as cudaDeviceSynchronize does, but
-/// gives up after `seconds`: a kernel stuck on an mbarrier otherwise holds
-/// the process until the script's limit kills it, and the log would not say
-/// which kernel it was. A hang or a fault names what was running and ends
-/// the process, since the context cannot be used after either.
-void finish(int seconds, const std::string &what) {
-  cudaEvent_t done;
-  CHECK_CUDA(cudaEventCreateWithFlags(&done, cudaEventDisableTiming));
-  CHECK_CUDA(cudaEventRecord(done));
-  auto start = std::chrono::steady_clock::now();
-  cudaError_t err;
-  while ((err = cudaEventQuery(done)) == cudaErrorNotReady) {
-    if (std::chrono::steady_clock::now() - start >
-        std::chrono::seconds(seconds)) {
-      std::printf("HANG %s: not finished after %d s\n", what.c_str(), seconds);
-      std::fflush(stdout);
-      std::_Exit(3);
-    }
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
-  if (err == cudaSuccess)
-    err = cudaGetLastError();
-  if (err != cudaSuccess) {
-    std::printf("FAULT %s: %s\n", what.c_str(), cudaGetErrorString(err));
-    std::fflush(stdout);
-    std::_Exit(2);
-  }
-  cudaEventDestroy(done);
-}
 
 struct Shape {
   int64_t m, n, k;
@@ -136,74 +101,6 @@ struct Random {
     return float(int64_t(z >> 40) - (1 << 23)) * 0x1p-23f;
   }
 };
-
-//===----------------------------------------------------------------------===//
-// Narrow floats on the host
-//===----------------------------------------------------------------------===//
-
-uint32_t bitsOf(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  return u;
-}
-
-float floatOf(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
-
-uint16_t toBF16(float f) {
-  uint32_t u = bitsOf(f);
-  if ((u & 0x7fffffff) > 0x7f800000)
-    return 0x7fc0;
-  u += 0x7fff + ((u >> 16) & 1); // round to nearest even
-  return uint16_t(u >> 16);
-}
-
-float fromBF16(uint16_t h) { return floatOf(uint32_t(h) << 16); }
-
-uint16_t toF16(float f) {
-  uint32_t u = bitsOf(f);
-  uint32_t sign = (u >> 16) & 0x8000;
-  int32_t exp = int32_t((u >> 23) & 0xff) - 127 + 15;
-  uint32_t mant = u & 0x7fffff;
-  if (((u >> 23) & 0xff) == 0xff)
-    return uint16_t(sign | 0x7c00 | (mant ? 0x200 : 0));
-  if (exp >= 31)
-    return uint16_t(sign | 0x7c00);
-  if (exp <= 0) {
-    if (exp < -10)
-      return uint16_t(sign);
-    mant |= 0x800000;
-    int shift = 14 - exp;
-    uint32_t half = mant >> shift;
-    uint32_t rest = mant & ((1u << shift) - 1);
-    uint32_t mid = 1u << (shift - 1);
-    if (rest > mid || (rest == mid && (half & 1)))
-      ++half;
-    return uint16_t(sign | half);
-  }
-  uint32_t half = (uint32_t(exp) << 10) | (mant >> 13);
-  uint32_t rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-    ++half;
-  return uint16_t(sign | half);
-}
-
-float fromF16(uint16_t h) {
-  uint32_t sign = uint32_t(h & 0x8000) << 16;
-  uint32_t exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
-  if (exp == 0) {
-    if (mant == 0)
-      return floatOf(sign);
-    float f = std::ldexp(float(mant), -24);
-    return sign ? -f : f;
-  }
-  if (exp == 31)
-    return floatOf(sign | 0x7f800000 | (mant << 13));
-  return floatOf(sign | ((exp - 15 + 127) << 23) | (mant << 13));
-}
 
 /// One element type of the kernel: its size and conversions.
 struct DType {
@@ -251,14 +148,6 @@ bool dtypeFrom(const std::string &name, DType &out) {
 //===----------------------------------------------------------------------===//
 // The kernel
 //===----------------------------------------------------------------------===//
-
-std::string readFile(const std::string &path, bool &ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = bool(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct Gemm {
   std::string path;

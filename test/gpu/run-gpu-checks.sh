@@ -190,44 +190,39 @@ else
   summary+=("SKIP  attention (not staged)")
 fi
 
-# 2. compute-sanitizer on two small shapes (the ring wraps in the first).
+# 2. compute-sanitizer on two small GEMM shapes (the ring wraps in the
+# first) and on the attention example.
 cs=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer \
   /usr/local/cuda*/compute-sanitizer/compute-sanitizer 2>/dev/null | head -n1)
-if [ -z "$cs" ]; then
-  summary+=("SKIP  compute-sanitizer (not installed)")
-elif skip_hung nt "compute-sanitizer"; then
-  :
-else
+sanitize() { # sanitize LABEL TIMEOUT CMD...: each tool on CMD
+  local label=$1 limit=$2
+  shift 2
   for tool in memcheck racecheck synccheck; do
     # Not through a pipe, as in the benchmark below.
-    step "compute-sanitizer $tool" 120 "$cs" --tool $tool --error-exitcode 9 \
-      "$bin" $dry --watchdog 110 --layout nt --check --kernel "$k/gemm_bf16_nt_bf16" \
-      256x512x1024 127x136x72 > "$scratch/sanitizer.log" 2>&1
+    step "compute-sanitizer $tool$label" "$limit" "$cs" --tool $tool --error-exitcode 9 \
+      "$@" > "$scratch/sanitizer.log" 2>&1
     rc=$?
     cat "$scratch/sanitizer.log"
     # Under gVisor the tool refuses the device (KINDS.md): that is no finding
     # about the kernel, and no pass either.
     if [ $rc != 0 ] && grep -q "Device not supported" "$scratch/sanitizer.log"; then
       unset 'summary[-1]'
-      summary+=("SKIP  compute-sanitizer $tool (it does not support this machine's GPU runtime)")
+      summary+=("SKIP  compute-sanitizer $tool$label (it does not support this machine's GPU runtime)")
     elif [ $rc != 0 ]; then
       sanitizer=1
     fi
   done
+}
+if [ -z "$cs" ]; then
+  summary+=("SKIP  compute-sanitizer (not installed)")
+elif skip_hung nt "compute-sanitizer"; then
+  :
+else
+  sanitize "" 120 "$bin" $dry --watchdog 110 --layout nt --check \
+    --kernel "$k/gemm_bf16_nt_bf16" 256x512x1024 127x136x72
 fi
 if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
-  for tool in memcheck racecheck synccheck; do
-    step "compute-sanitizer $tool attention" 90 "$cs" --tool $tool --error-exitcode 9 \
-      "$abin" $dry --watchdog 80 --kernel "$here/mha/attention_fwd" 2x200x130x64 > "$scratch/sanitizer.log" 2>&1
-    rc=$?
-    cat "$scratch/sanitizer.log"
-    if [ $rc != 0 ] && grep -q "Device not supported" "$scratch/sanitizer.log"; then
-      unset 'summary[-1]'
-      summary+=("SKIP  compute-sanitizer $tool attention (it does not support this machine's GPU runtime)")
-    elif [ $rc != 0 ]; then
-      sanitizer=1
-    fi
-  done
+  sanitize " attention" 90 "$abin" $dry --watchdog 80 --kernel "$here/mha/attention_fwd" 2x200x130x64
 fi
 
 # 3. Benchmark.
