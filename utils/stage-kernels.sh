@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles the kernels the GPU checks run (test/gpu/run-gpu-checks.sh) into
-# STAGE/kernels, STAGE/epilogue-variants and STAGE/variants/<name>:
+# STAGE/kernels, STAGE/epilogue-variants, STAGE/variants/<name> and
+# STAGE/mha (examples/attention.mlir):
 #
 #   bash utils/stage-kernels.sh KILNC STAGE
 #

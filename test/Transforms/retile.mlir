@@ -295,3 +295,37 @@ tile.kernel @num_programs(%a: !tile.desc<128x64xf16>, %b: !tile.desc<256x64xf16>
 tile.kernel @no_dot(%x: !tile.desc<64xf32>) {
   tile.return
 }
+
+// -----
+
+// A batched GEMM over tensors of heads: the tiles leave out the head
+// dimension (a block of 1), which keeps its block of 1 and its grid
+// dimension (one program per head); M, N and K follow the tile.
+// CHECK-LABEL: tile.kernel @batched
+// CHECK-SAME: (%[[A:.*]]: !tile.desc<1x64x32xbf16>, %[[B:.*]]: !tile.desc<1x128x32xbf16>, %[[C:.*]]: !tile.desc<1x64x128xf32>)
+// CHECK-SAME: grid(%[[C]][2], %[[C]][1], %[[C]][0])
+// CHECK: load %[[A]][%{{.*}}, %{{.*}}, %{{.*}}] : !tile.desc<1x64x32xbf16> -> tensor<64x32xbf16>
+// CHECK: dot {{.*}} : tensor<64x32xbf16>, tensor<128x32xbf16> -> tensor<64x128xf32>
+// CHECK: store %{{.*}}, %[[C]][%{{.*}}, %{{.*}}, %{{.*}}] : tensor<64x128xf32>, !tile.desc<1x64x128xf32>
+tile.kernel @batched(%a: !tile.desc<1x128x64xbf16>, %b: !tile.desc<1x256x64xbf16>,
+                     %c: !tile.desc<1x128x256xf32>) grid(%c[2], %c[1], %c[0]) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %h = tile.program_id z
+  %bm = tile.block_dim %a, 1 : !tile.desc<1x128x64xbf16>
+  %bn = tile.block_dim %c, 2 : !tile.desc<1x128x256xf32>
+  %bk = tile.block_dim %a, 2 : !tile.desc<1x128x64xbf16>
+  %c0 = arith.constant 0 : i32
+  %m = arith.muli %pm, %bm : i32
+  %n = arith.muli %pn, %bn : i32
+  %k_end = tile.dim %a, 2 : !tile.desc<1x128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x256xf32>
+  %acc = scf.for %k = %c0 to %k_end step %bk iter_args(%s = %zero) -> (tensor<128x256xf32>) : i32 {
+    %at = tile.load %a[%h, %m, %k] : !tile.desc<1x128x64xbf16> -> tensor<128x64xbf16>
+    %bt = tile.load %b[%h, %n, %k] : !tile.desc<1x256x64xbf16> -> tensor<256x64xbf16>
+    %d = tile.dot %at, %bt, %s transpose_b : tensor<128x64xbf16>, tensor<256x64xbf16> -> tensor<128x256xf32>
+    scf.yield %d : tensor<128x256xf32>
+  }
+  tile.store %acc, %c[%h, %m, %n] : tensor<128x256xf32>, !tile.desc<1x128x256xf32>
+  tile.return
+}

@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // For kiln-gemm-check and kiln-attention-check: CUDA error checks, a wait
-// with a watchdog, file reading and the host's 16-bit float conversions.
+// with a watchdog, the timing method, file reading and the host's 16-bit
+// float conversions.
 // Each program defines kCheckProgram, the name its messages start with.
 //
 //===----------------------------------------------------------------------===//
@@ -15,6 +16,7 @@
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -25,6 +27,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace kiln::check {
 
@@ -71,6 +74,55 @@ inline void finish(int seconds, const std::string &what) {
     std::_Exit(2);
   }
   cudaEventDestroy(done);
+}
+
+/// What every timed run follows: a write of 256 MB, several times any
+/// Hopper L2, as triton.testing.do_bench does. Each run then starts with a
+/// cold L2 whatever ran before it, and the GPU is busy writing (55-85 us)
+/// while the host prepares the launch, so host work shorter than that
+/// (Kiln's argument checks and tensor maps, cuBLAS's heuristics: a few
+/// microseconds) stays out of the time of launches that take tens of
+/// microseconds (2048^3, 512x4096x4096).
+struct L2Flush {
+  static constexpr size_t kBytes = size_t(256) << 20;
+  void *buf = nullptr;
+  L2Flush() { CHECK_CUDA(cudaMalloc(&buf, kBytes)); }
+  ~L2Flush() { cudaFree(buf); }
+  L2Flush(const L2Flush &) = delete;
+  L2Flush &operator=(const L2Flush &) = delete;
+  void enqueue(int value) {
+    CHECK_CUDA(cudaMemsetAsync(buf, value & 0xff, kBytes, nullptr));
+  }
+};
+
+/// The median of `reps` timed runs of `run` (which launches on the default
+/// stream), after `warmup` untimed ones, each timed run after an L2 flush,
+/// CUDA events around it, every wait under the watchdog.
+template <typename Fn>
+double timeMedianMs(int warmup, int reps, int watchdog, const std::string &what,
+                    L2Flush &flush, Fn run) {
+  cudaEvent_t start, stop;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&stop));
+  for (int i = 0; i < warmup; ++i)
+    run();
+  finish(watchdog, what + " (warm-up)");
+  std::vector<float> times;
+  for (int i = 0; i < reps; ++i) {
+    flush.enqueue(i);
+    CHECK_CUDA(cudaEventRecord(start));
+    run();
+    CHECK_CUDA(cudaEventRecord(stop));
+    finish(watchdog, what);
+    float ms;
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    times.push_back(ms);
+  }
+  CHECK_CUDA(cudaGetLastError());
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
 }
 
 inline std::string readFile(const std::string &path, bool &ok) {

@@ -25,10 +25,12 @@
 //                 made-up addresses; needs no GPU
 //   --watchdog S  a launch that has not finished after S seconds (default
 //                 30) is reported as "HANG" (exit 3)
-//   --bench N     instead of checking, times the kernel: the median of N
-//                 launches after 3 warm-ups, CUDA events around each, and
-//                 TFLOP/s counting 4 Sq Sk D flops per head (half that
-//                 with --causal and Sq = Sk); no baseline is linked here
+//   --bench N     instead of checking, times the kernel as kiln-gemm-check
+//                 does: the median of N launches after 3 warm-ups, each
+//                 after a 256 MB write that empties the L2, CUDA events
+//                 around it; TFLOP/s count 4 D flops per query and key it
+//                 sees, per head (with --causal, only the keys it sees). No
+//                 baseline is linked here
 //
 // Exit status: 0 all checks passed, 1 a check failed, 2 a usage or CUDA
 // error, 3 a hang.
@@ -73,12 +75,14 @@ struct Shape {
 
 bool parseShape(const char *text, Shape &out) {
   long long a, b, c, e = 0;
-  char tail;
-  int n = std::sscanf(text, "%lldx%lldx%lldx%lld%c", &a, &b, &c, &e, &tail);
-  if (n == 3)
-    out = {0, a, b, c};
-  else if (n == 4 && a >= 1)
+  int used3 = -1, used4 = -1;
+  std::sscanf(text, "%lldx%lldx%lld%n", &a, &b, &c, &used3);
+  std::sscanf(text, "%lldx%lldx%lldx%lld%n", &a, &b, &c, &e, &used4);
+  size_t length = std::strlen(text);
+  if (used4 >= 0 && size_t(used4) == length && a >= 1)
     out = {a, b, c, e};
+  else if (used3 >= 0 && size_t(used3) == length)
+    out = {0, a, b, c};
   else
     return false;
   return out.sq >= 1 && out.sk >= 1 && out.d >= 1 && out.d <= 64;
@@ -270,8 +274,22 @@ bool checkShape(const Kernel &k, Shape s, bool causal, int watchdog,
   return true;
 }
 
-/// Times the kernel on one shape (random inputs, no reference).
-bool benchShape(const Kernel &k, Shape s, bool causal, int reps, Random &rng) {
+/// Flops of one launch: 4 D per query and key it sees, per head.
+double attentionFlops(Shape s, bool causal) {
+  double pairs = double(s.sq) * double(s.sk);
+  if (causal) {
+    pairs = 0;
+    for (int64_t r = 0; r < s.sq; ++r)
+      pairs +=
+          double(std::min(s.sk, std::max<int64_t>(0, r + 1 + s.sk - s.sq)));
+  }
+  return 4.0 * double(s.count()) * double(s.d) * pairs;
+}
+
+/// Times the kernel on one shape (random inputs, no reference), as
+/// kiln-gemm-check times GEMMs (timeMedianMs: L2 flushed before each run).
+bool benchShape(const Kernel &k, Shape s, bool causal, int reps, int watchdog,
+                L2Flush &flush, Random &rng) {
   size_t nq = size_t(s.count() * s.sq * s.d),
          nk = size_t(s.count() * s.sk * s.d);
   std::vector<uint16_t> host(std::max(nq, nk));
@@ -287,34 +305,20 @@ bool benchShape(const Kernel &k, Shape s, bool causal, int reps, Random &rng) {
   std::vector<kiln_arg> args = argsFor(buf[0], buf[1], buf[2], buf[3], s,
                                        float(1 / std::sqrt(double(s.d))));
   std::string what = k.path + " " + s.text();
-  cudaEvent_t start, end;
-  CHECK_CUDA(cudaEventCreate(&start));
-  CHECK_CUDA(cudaEventCreate(&end));
-  std::vector<float> times;
-  for (int i = 0; i < 3 + reps; ++i) {
-    CHECK_CUDA(cudaEventRecord(start));
+  bool launched = true;
+  double ms = timeMedianMs(3, reps, watchdog, what, flush, [&] {
     kiln::Status st = k.kernel.launch(args);
-    if (!st) {
+    if (!st && launched) {
       std::printf("FAIL %s: launch: %s\n", what.c_str(), st.message().c_str());
-      return false;
+      launched = false;
     }
-    CHECK_CUDA(cudaEventRecord(end));
-    finish(30, what);
-    float ms = 0;
-    CHECK_CUDA(cudaEventElapsedTime(&ms, start, end));
-    if (i >= 3)
-      times.push_back(ms);
-  }
-  cudaEventDestroy(start);
-  cudaEventDestroy(end);
+  });
   for (void *b : buf)
     cudaFree(b);
-  std::sort(times.begin(), times.end());
-  double ms = times[times.size() / 2];
-  double flops = 4.0 * double(s.count()) * double(s.sq) * double(s.sk) *
-                 double(s.d) * (causal && s.sq == s.sk ? 0.5 : 1.0);
+  if (!launched)
+    return false;
   std::printf("bench %s kiln %.4f ms %.1f TFLOP/s\n", what.c_str(), ms,
-              flops / (ms * 1e-3) / 1e12);
+              attentionFlops(s, causal) / (ms * 1e-3) / 1e12);
   return true;
 }
 
@@ -397,8 +401,13 @@ int main(int argc, char **argv) {
   CHECK_CUDA(cudaFree(nullptr)); // the primary context, made current
   Random rng{0x61747465ull};
   bool ok = true;
-  for (Shape s : shapes)
-    ok &= bench ? benchShape(k, s, causal, bench, rng)
-                : checkShape(k, s, causal, watchdog, rng);
+  if (bench) {
+    L2Flush flush;
+    for (Shape s : shapes)
+      ok &= benchShape(k, s, causal, bench, watchdog, flush, rng);
+  } else {
+    for (Shape s : shapes)
+      ok &= checkShape(k, s, causal, watchdog, rng);
+  }
   return ok ? 0 : 1;
 }

@@ -455,48 +455,10 @@ bool checkKernel(const Options &o, const Gemm &g, Shape s, Inputs &x,
   return true;
 }
 
-/// What every timed run follows: a write of 256 MB, several times any
-/// Hopper L2, as triton.testing.do_bench does. Each run then starts with a
-/// cold L2 whatever ran before it, and the GPU is busy writing (55-85 us)
-/// while the host prepares the launch, so host work shorter than that
-/// (Kiln's argument checks and tensor maps, cuBLAS's heuristics: a few
-/// microseconds) stays out of the time of launches that take tens of
-/// microseconds (2048^3, 512x4096x4096).
-struct L2Flush {
-  static constexpr size_t kBytes = size_t(256) << 20;
-  void *buf = nullptr;
-  L2Flush() { CHECK_CUDA(cudaMalloc(&buf, kBytes)); }
-  ~L2Flush() { cudaFree(buf); }
-  void enqueue(int value) {
-    CHECK_CUDA(cudaMemsetAsync(buf, value & 0xff, kBytes, nullptr));
-  }
-};
-
 template <typename Fn>
 double medianMs(const Options &o, const std::string &what, L2Flush &flush,
                 Fn run) {
-  cudaEvent_t start, stop;
-  CHECK_CUDA(cudaEventCreate(&start));
-  CHECK_CUDA(cudaEventCreate(&stop));
-  for (int i = 0; i < o.warmup; ++i)
-    run();
-  finish(o.watchdog, what + " (warm-up)");
-  std::vector<float> times;
-  for (int i = 0; i < o.benchReps; ++i) {
-    flush.enqueue(i);
-    CHECK_CUDA(cudaEventRecord(start));
-    run();
-    CHECK_CUDA(cudaEventRecord(stop));
-    finish(o.watchdog, what);
-    float ms;
-    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
-    times.push_back(ms);
-  }
-  CHECK_CUDA(cudaGetLastError());
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  return timeMedianMs(o.warmup, o.benchReps, o.watchdog, what, flush, run);
 }
 
 bool benchKernel(const Options &o, const Gemm &g, cublasHandle_t h,

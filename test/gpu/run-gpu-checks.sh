@@ -222,7 +222,8 @@ else
     --kernel "$k/gemm_bf16_nt_bf16" 256x512x1024 127x136x72
 fi
 if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
-  sanitize " attention" 90 "$abin" $dry --watchdog 80 --kernel "$here/mha/attention_fwd" 2x200x130x64
+  sanitize " attention, one head" 90 "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64
+  sanitize " attention, heads" 90 "$abin" $dry --watchdog 80 --kernel "$here/mha/attention_fwd" 2x200x130x64
 fi
 
 # 3. Benchmark.
@@ -271,10 +272,21 @@ fi
 # Attention timings, Kiln's only: no attention baseline (cuDNN, PyTorch) is
 # on these machines. Plain and causal, over tensors of heads.
 if [ -n "$perf" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
-  step "bench attention (Kiln only)" 90 "$abin" $dry --bench 20 \
-    --kernel "$here/mha/attention_fwd" 16x4096x4096x64 32x2048x2048x64 4x16384x16384x64 || status=1
-  step "bench causal attention (Kiln only)" 90 "$abin" $dry --bench 20 --causal \
-    --kernel "$here/mha/attention_causal_fwd" 16x4096x4096x64 32x2048x2048x64 4x16384x16384x64 || status=1
+  : > "$scratch/att.raw"
+  for kernel in attention_fwd attention_causal_fwd; do
+    causal=""; [ $kernel = attention_causal_fwd ] && causal=--causal
+    # Not through a pipe, as for the GEMMs.
+    step "bench $kernel (Kiln only)" 90 "$abin" $dry --bench 20 $causal \
+      --kernel "$here/mha/$kernel" 16x4096x4096x64 32x2048x2048x64 4x16384x16384x64 \
+      > "$scratch/att.part" || status=1
+    tee -a "$scratch/att.raw" < "$scratch/att.part"
+  done
+  # "bench <dir>/<kernel> <HxSqxSkxD> kiln <ms> ms <t> TFLOP/s"
+  echo "rows for bench/RESULTS.md (attention; shape HxSqxSkxD):"
+  awk -v date="$(date -u +%F)" -v card="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n1)" \
+    -v commit="$(head -n1 "$here/commit")" '/^bench / { n = split($2, p, "/");
+      printf "| %s | %s | %s | %s | %s | examples/attention.mlir | %s | none | - | - | Kiln only: no attention baseline on the machine |\n",
+        date, card, commit, p[n], $3, $7 }' "$scratch/att.raw"
 fi
 
 echo

@@ -57,11 +57,17 @@ public:
   /// Descriptor extents that a tile.load or tile.store ties to a tile: only
   /// these follow the tile when it is retiled.
   void markMoved(Extent e) { moved.insert(e); }
-  bool isMoved(Extent e) const { return moved.contains(e); }
+  /// Leading block dimensions of 1 that a tile.load or tile.store leaves out
+  /// of its tile (a head of a tensor of heads): no tile extent, so retiling
+  /// keeps them at 1, and grids and block_dim reading them keep their
+  /// meaning.
+  void markKept(Extent e) { kept.insert(e); }
+  /// Whether retiling knows what `e` becomes: it follows a tile or stays.
+  bool isKnown(Extent e) const { return moved.contains(e) || kept.contains(e); }
 
 private:
   llvm::EquivalenceClasses<Extent> classes;
-  llvm::DenseSet<Extent> moved;
+  llvm::DenseSet<Extent> moved, kept;
 };
 
 bool isTile(Value v) { return isa<RankedTensorType>(v.getType()); }
@@ -79,15 +85,21 @@ LogicalResult collect(KernelOp kernel, ExtentClasses &classes) {
       auto store = dyn_cast<StoreOp>(op);
       Value desc = load ? load.getDesc() : store.getDesc();
       Value tile = load ? load.getResult() : store.getValue();
-      // A part of a block has no extent retiling could scale with it.
-      if (cast<RankedTensorType>(tile.getType()).getShape() !=
-          cast<DescType>(desc.getType()).getBlockShape())
+      // A part of a block has no extent retiling could scale with it. A
+      // tile may leave out leading block dimensions of 1, which stay 1.
+      auto tileType = cast<RankedTensorType>(tile.getType());
+      auto descType = cast<DescType>(desc.getType());
+      if (descType.getReducedBlockShape(tileType.getRank()) !=
+          tileType.getShape())
         return op->emitOpError()
                << "moves a part of its descriptor's block; retiling needs "
                   "whole blocks";
-      for (unsigned d = 0; d < cast<DescType>(desc.getType()).getRank(); ++d) {
-        classes.join({tile, d}, {desc, d});
-        classes.markMoved({desc, d});
+      unsigned lead = descType.getRank() - tileType.getRank();
+      for (unsigned d = 0; d < lead; ++d)
+        classes.markKept({desc, d});
+      for (unsigned d = 0; d < tileType.getRank(); ++d) {
+        classes.join({tile, d}, {desc, d + lead});
+        classes.markMoved({desc, d + lead});
       }
     } else if (isa<ExtractSliceOp>(op)) {
       return op->emitOpError()
@@ -200,7 +212,7 @@ LogicalResult checkMeaningKept(KernelOp kernel, ExtentClasses &classes,
   WalkResult result = kernel.walk([&](Operation *op) -> WalkResult {
     if (auto bd = dyn_cast<BlockDimOp>(op)) {
       Extent e = {bd.getDesc(), unsigned(bd.getIndex())};
-      if (!classes.isMoved(e))
+      if (!classes.isKnown(e))
         return op->emitOpError()
                << "reads the block of a descriptor that no tile.load or "
                   "tile.store moves along dimension "
@@ -393,7 +405,7 @@ LogicalResult TileRetilePass::retile(KernelOp kernel, const int64_t shape[3]) {
     Extent extent = {arg, unsigned(*e.getDim())};
     // Without a divisor the grid divides by the descriptor's block, which
     // follows the tile only where loads or stores tie it to one.
-    if (!e.getDiv() && !classes.isMoved(extent))
+    if (!e.getDiv() && !classes.isKnown(extent))
       return kernel.emitOpError()
              << "counts its grid in blocks of argument #" << *e.getArg()
              << ", which no tile.load or tile.store moves; retiling cannot "
