@@ -235,12 +235,20 @@ def matmul_f32_in_order(a, b, acc=None):
 def cmd_gemm(args):
     run = Run()
     rng = np.random.default_rng(3)
+    if args.batch and args.epilogue:
+        fail("--batch takes no --epilogue")
+    batch = (args.batch,) if args.batch else ()
     for text in args.shapes:
         m, n, k = shape_of(text)
-        a = rng.standard_normal((m, k)).astype(F32)
-        b = rng.standard_normal((k, n)).astype(F32)
-        want = matmul_f32_in_order(round_to(a, args.dtype),
-                                   round_to(b, args.dtype))
+        a = rng.standard_normal(batch + (m, k)).astype(F32)
+        b = rng.standard_normal(batch + (k, n)).astype(F32)
+        if batch:
+            want = np.stack([matmul_f32_in_order(round_to(a[i], args.dtype),
+                                                 round_to(b[i], args.dtype))
+                             for i in range(args.batch)])
+        else:
+            want = matmul_f32_in_order(round_to(a, args.dtype),
+                                       round_to(b, args.dtype))
         bias = rng.standard_normal(n).astype(F32)
         extra = [bias]
         if args.epilogue == "bias-silu":
@@ -263,15 +271,17 @@ def cmd_gemm(args):
             want = (x / (e + F32(1)).astype(F32)).astype(F32)
         if args.out_dtype != "f32":
             want = round_to(want, args.out_dtype)
-        b_arg = b if args.layout == "nn" else np.ascontiguousarray(b.T)
+        b_arg = (b if args.layout == "nn"
+                 else np.ascontiguousarray(np.swapaxes(b, -1, -2)))
         results = []
         for kernel in args.kernel:
             program, _, name = kernel.rpartition("@")
-            outs = [np.full((m, n), np.nan, F32) for _ in args.extra_outputs]
+            outs = [np.full(batch + (m, n), np.nan, F32)
+                    for _ in args.extra_outputs]
             inputs = [a, b_arg] + (extra if args.epilogue else [])
             first = len(inputs)
             got = run(program or args.program, name,
-                      inputs + [np.full((m, n), np.nan, F32)] + outs,
+                      inputs + [np.full(batch + (m, n), np.nan, F32)] + outs,
                       [first] + [first + 1 + i for i in range(len(outs))])
             for j, g in enumerate(got):
                 label = "%s %s out%d" % (kernel, text, j)
@@ -956,6 +966,9 @@ def main():
                         "gelu(scale * A·B + bias)")
     p.add_argument("--extra-outputs", type=int, default=0,
                    help="C outputs after the first, each a copy of A·B")
+    p.add_argument("--batch", type=int, default=0,
+                   help="B x M x K, B x (K x N or N x K) and B x M x N "
+                        "tensors: B GEMMs (default: matrices)")
     p.add_argument("shapes", nargs="+")
     p.set_defaults(fn=cmd_gemm)
     p = sub.add_parser("attention")
