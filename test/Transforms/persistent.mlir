@@ -62,7 +62,35 @@ tile.kernel @unmarked(%c: !tile.desc<64xf32>, %x: f32) grid(%c[0]) {
 
 // -----
 
-// expected-error @+1 {{can be made persistent only with a grid rule of one or two dimensions}}
-tile.kernel @three_d(%c: !tile.desc<64xf32>) grid(1, 1, 1) attributes {persistent} {
+// A third grid dimension (a batch of matrices) is walked outermost: tile t
+// is in matrix t / (gx gy), at tile t % (gx gy) of it in grouped order.
+// CHECK-LABEL: tile.kernel @three_d
+// CHECK: %[[PLANE:.*]] = arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: %[[TILES:.*]] = arith.muli %[[PLANE]], %{{.*}} : i32
+// CHECK: scf.for %[[T:.*]] = %{{.*}} to %[[TILES]] step %{{.*}}
+// CHECK: %[[Z:.*]] = arith.divui %[[T]], %[[PLANE]] : i32
+// CHECK: arith.remui %[[T]], %[[PLANE]] : i32
+// CHECK: tile.store %{{.*}}, %{{.*}}[%[[Z]], %{{.*}}, %{{.*}}]
+tile.kernel @three_d(%c: !tile.desc<1x2x64xf32>, %x: f32)
+    grid(%c[2], %c[1], %c[0]) attributes {persistent} {
+  %px = tile.program_id x
+  %py = tile.program_id y
+  %pz = tile.program_id z
+  %c2 = arith.constant 2 : i32
+  %c64 = arith.constant 64 : i32
+  %m = arith.muli %py, %c2 : i32
+  %n = arith.muli %px, %c64 : i32
+  %t = tile.splat %x : tensor<2x64xf32>
+  tile.store %t, %c[%pz, %m, %n] : tensor<2x64xf32>, !tile.desc<1x2x64xf32>
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{uses program_id z without a third grid dimension to walk}}
+tile.kernel @z_without_grid(%c: !tile.desc<64xf32>, %x: f32) grid(%c[0]) attributes {persistent} {
+  %pz = tile.program_id z
+  %t = tile.splat %x : tensor<64xf32>
+  tile.store %t, %c[%pz] : tensor<64xf32>, !tile.desc<64xf32>
   tile.return
 }

@@ -83,8 +83,10 @@ private:
     if (kernel.getPersistent() || kernel.getPingpong() ||
         kernel->hasAttr("tile.tile_loop") || kernel->hasAttr(kGroupedAttr))
       return;
+    // A third dimension (a batch) keeps its order: each of its planes of
+    // tiles is regrouped.
     std::optional<ArrayAttr> grid = kernel.getGrid();
-    if (!grid || grid->size() != 2)
+    if (!grid || grid->size() < 2)
       return;
     SmallVector<ProgramIdOp> ids;
     kernel.walk([&](ProgramIdOp id) { ids.push_back(id); });

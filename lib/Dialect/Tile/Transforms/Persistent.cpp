@@ -7,9 +7,11 @@
 // Turns a kernel whose program instances each compute one tile into a
 // persistent kernel: the launcher starts at most one CTA per SM, and each
 // CTA walks the tiles t = ctaid, ctaid + nctaid, ... in a grouped order that
-// keeps a band of tile rows in L2. Partitioning later duplicates the tile
-// loop into every role, so the producer runs ahead into the next tile while
-// the consumers store the current one.
+// keeps a band of tile rows in L2. A third grid dimension (a batch of
+// matrices, the heads of attention) is walked outermost: the tiles of one
+// matrix, in grouped order, then those of the next. Partitioning later
+// duplicates the tile loop into every role, so the producer runs ahead into the
+// next tile while the consumers store the current one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,10 +91,10 @@ private:
 
 LogicalResult TilePersistentPass::makePersistent(KernelOp kernel) {
   std::optional<ArrayAttr> grid = kernel.getGrid();
-  if (!grid || grid->size() > 2)
+  if (!grid)
     return kernel.emitOpError()
-           << "can be made persistent only with a grid rule of one or two "
-              "dimensions (tiles along x, and y)";
+           << "can be made persistent only with a grid rule (the tiles it "
+              "walks)";
   bool usesZ = false;
   kernel.walk([&](Operation *op) {
     if (auto id = dyn_cast<ProgramIdOp>(op))
@@ -100,9 +102,9 @@ LogicalResult TilePersistentPass::makePersistent(KernelOp kernel) {
     if (auto n = dyn_cast<NumProgramsOp>(op))
       usesZ |= n.getDim() == GridDim::z;
   });
-  if (usesZ)
-    return kernel.emitOpError() << "uses program_id z; a persistent kernel "
-                                   "walks a grid of at most two dimensions";
+  if (usesZ && grid->size() < 3)
+    return kernel.emitOpError() << "uses program_id z without a third grid "
+                                   "dimension to walk";
 
   Block &body = kernel.getBody().front();
   Operation *terminator = body.getTerminator();
@@ -114,7 +116,9 @@ LogicalResult TilePersistentPass::makePersistent(KernelOp kernel) {
         emitGridExtent(b, loc, kernel, cast<GridExtentAttr>(a)));
   Value gx = extents[0];
   Value gy = extents.size() > 1 ? extents[1] : i32Const(b, loc, 1);
-  Value tiles = arith::MulIOp::create(b, loc, gx, gy);
+  Value gz = extents.size() > 2 ? extents[2] : Value();
+  Value plane = arith::MulIOp::create(b, loc, gx, gy);
+  Value tiles = gz ? arith::MulIOp::create(b, loc, plane, gz) : plane;
   Value first = ProgramIdOp::create(b, loc, b.getI32Type(), GridDim::x);
   Value stride = NumProgramsOp::create(b, loc, b.getI32Type(), GridDim::x);
   auto loop = scf::ForOp::create(b, loc, first, tiles, stride);
@@ -128,8 +132,12 @@ LogicalResult TilePersistentPass::makePersistent(KernelOp kernel) {
   // Grouped order, so consecutive CTAs share rows of A and columns of B in
   // L2.
   b.setInsertionPointToStart(loopBody);
-  auto [pm, pn] =
-      emitGroupedTile(b, loc, loop.getInductionVar(), gx, gy, groupRows);
+  Value tile = loop.getInductionVar(), pz;
+  if (gz) {
+    pz = arith::DivUIOp::create(b, loc, tile, plane);
+    tile = arith::RemUIOp::create(b, loc, tile, plane);
+  }
+  auto [pm, pn] = emitGroupedTile(b, loc, tile, gx, gy, groupRows);
 
   // The body's program ids are now the tile's coordinates.
   SmallVector<Operation *> replaced;
@@ -137,10 +145,16 @@ LogicalResult TilePersistentPass::makePersistent(KernelOp kernel) {
     if (op == first.getDefiningOp() || op == stride.getDefiningOp())
       return;
     if (auto id = dyn_cast<ProgramIdOp>(op)) {
-      id.getResult().replaceAllUsesWith(id.getDim() == GridDim::x ? pn : pm);
+      GridDim d = id.getDim();
+      id.getResult().replaceAllUsesWith(d == GridDim::x   ? pn
+                                        : d == GridDim::y ? pm
+                                                          : pz);
       replaced.push_back(op);
     } else if (auto n = dyn_cast<NumProgramsOp>(op)) {
-      n.getResult().replaceAllUsesWith(n.getDim() == GridDim::x ? gx : gy);
+      GridDim d = n.getDim();
+      n.getResult().replaceAllUsesWith(d == GridDim::x   ? gx
+                                       : d == GridDim::y ? gy
+                                                         : gz);
       replaced.push_back(op);
     }
   });
