@@ -82,3 +82,34 @@ module {
     return
   }
 }
+
+// -----
+
+// Too many accumulator elements per thread: the first tile the program
+// shows is a constant that canonicalization merges without a location; the
+// error stands at its first user, the same one every run.
+tile.kernel @wide_accumulator(%a: !tile.desc<192x64xf16>, %b: !tile.desc<64x256xf16>,
+                              %c: !tile.desc<192x256xf32>) grid(%c[1], %c[0]) {
+  %c0 = arith.constant 0 : i32
+  %zero = arith.constant dense<0.0> : tensor<192x256xf32>
+  %at = tile.load %a[%c0, %c0] : !tile.desc<192x64xf16> -> tensor<192x64xf16>
+  %bt = tile.load %b[%c0, %c0] : !tile.desc<64x256xf16> -> tensor<64x256xf16>
+  %d = tile.dot %at, %bt, %zero : tensor<192x64xf16>, tensor<64x256xf16> -> tensor<192x256xf32>
+  tile.store %d, %c[%c0, %c0] : tensor<192x256xf32>, !tile.desc<192x256xf32>
+  tile.return
+}
+
+// -----
+
+// Two consumer warp groups cannot split 64 rows.
+tile.kernel @split_64_rows(%a: !tile.desc<64x64xf16>, %b: !tile.desc<64x64xf16>,
+                           %c: !tile.desc<64x64xf32>) grid(%c[1], %c[0])
+    attributes {consumer_groups = 2} {
+  %c0 = arith.constant 0 : i32
+  %zero = arith.constant dense<0.0> : tensor<64x64xf32>
+  %at = tile.load %a[%c0, %c0] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %bt = tile.load %b[%c0, %c0] : !tile.desc<64x64xf16> -> tensor<64x64xf16>
+  %d = tile.dot %at, %bt, %zero : tensor<64x64xf16>, tensor<64x64xf16> -> tensor<64x64xf32>
+  tile.store %d, %c[%c0, %c0] : tensor<64x64xf32>, !tile.desc<64x64xf32>
+  tile.return
+}

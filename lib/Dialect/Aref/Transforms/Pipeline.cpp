@@ -428,6 +428,10 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
 /// Picks each aref's depth: the option, else the kernel's `depth`, else as
 /// many slots as the shared-memory budget holds for all arefs that are
 /// refilled in a loop. An aref filled once needs one slot.
+/// The alignment of an aref's buffers in shared memory (the 128-byte
+/// swizzle's atom; convert-tile-to-nvvm's shared-memory plan).
+constexpr int64_t kArefAtomBytes = 1024;
+
 void ArefPipelinePass::chooseDepths(tile::KernelOp kernel,
                                     ArrayRef<CreateOp> creates,
                                     tile::WarpSpecializeOp ws) {
@@ -444,12 +448,47 @@ void ArefPipelinePass::chooseDepths(tile::KernelOp kernel,
   for (CreateOp create : creates)
     (inLoop(create) ? loopBytes : onceBytes) +=
         create.getType().getSlotBytes();
+  // The shared memory the arefs take with `d` slots in those of loops, as
+  // convert-tile-to-nvvm lays them out: in order, each aref with buffers at
+  // a 1024-byte swizzle atom, its slots (each tile at an atom) and then its
+  // full and empty barriers (8 bytes each per slot), rounded up to an atom;
+  // a token aref only its barriers; the base rounded up to an atom.
+  auto sharedBytes = [&](int64_t d) {
+    int64_t offset = 0;
+    for (auto create : kernel.getBody().getOps<CreateOp>()) {
+      RefType type = create.getType();
+      int64_t slots = type.getDepth();
+      if (llvm::is_contained(creates, create))
+        slots = inLoop(create) ? d : 1;
+      int64_t stride = 0;
+      for (Type t : type.getPayload()) {
+        auto tensor = cast<RankedTensorType>(t);
+        stride += llvm::alignTo(tensor.getNumElements() *
+                                    ((tensor.getElementTypeBitWidth() + 7) / 8),
+                                kArefAtomBytes);
+      }
+      int64_t size = slots * (stride + 16);
+      if (!type.getPayload().empty()) {
+        offset = llvm::alignTo(offset, kArefAtomBytes);
+        size = llvm::alignTo(size, kArefAtomBytes);
+      }
+      offset += size;
+    }
+    return offset + kArefAtomBytes;
+  };
   int64_t chosen = depth > 0 ? depth : kernel.getDepth().value_or(0);
-  if (chosen == 0)
-    chosen = loopBytes == 0
-                 ? 1
-                 : std::clamp<int64_t>((smemBudget - onceBytes) / loopBytes, 1,
-                                       kMaxAutoDepth);
+  if (chosen == 0) {
+    // The most slots whose buffers fit the budget and whose layout fits the
+    // CTA's shared memory.
+    chosen = 1;
+    if (loopBytes > 0)
+      for (int64_t d = kMaxAutoDepth; d > 1; --d)
+        if (onceBytes + d * loopBytes <= smemBudget &&
+            sharedBytes(d) <= hopper::kMaxSharedMemory) {
+          chosen = d;
+          break;
+        }
+  }
   for (CreateOp create : creates) {
     int64_t d = inLoop(create) ? chosen : 1;
     create.getRef().setType(create.getType().withDepth(d));

@@ -26,6 +26,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
 
 #define DEBUG_TYPE "tile-assign-layouts"
@@ -249,15 +250,55 @@ private:
   }
 
   /// Writes the layouts into the types.
+  /// The tiles in program order: errors then name the first tile the
+  /// program shows, the same one every run (the map's order is by address).
+  SmallVector<Value> tilesInOrder() {
+    SmallVector<Value> order;
+    llvm::DenseSet<Value> seen;
+    auto add = [&](Value v) {
+      if (layouts.count(v) && seen.insert(v).second)
+        order.push_back(v);
+    };
+    for (Block &block : region)
+      for (BlockArgument arg : block.getArguments())
+        add(arg);
+    region.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      for (Value v : op->getResults())
+        add(v);
+      for (Region &r : op->getRegions())
+        for (Block &block : r)
+          for (BlockArgument arg : block.getArguments())
+            add(arg);
+    });
+    for (auto &entry : layouts)
+      add(entry.first);
+    return order;
+  }
+
+  /// An error about the op that defines `value`, at a location the user can
+  /// find: canonicalization merges constants into ones without a location,
+  /// and then the first user with one stands in.
+  static InFlightDiagnostic emitErrorAt(Value value) {
+    Operation *op = value.getDefiningOp()
+                        ? value.getDefiningOp()
+                        : value.getParentBlock()->getParentOp();
+    Location loc = op->getLoc();
+    for (Operation *user : value.getUsers())
+      if (isa<UnknownLoc>(loc) && !isa<UnknownLoc>(user->getLoc()))
+        loc = user->getLoc();
+    for (Operation *p = op->getParentOp(); p && isa<UnknownLoc>(loc);
+         p = p->getParentOp())
+      loc = p->getLoc();
+    return mlir::emitError(loc) << "'" << op->getName() << "' op ";
+  }
+
   LogicalResult apply() {
-    for (auto &[value, layout] : layouts) {
+    for (Value value : tilesInOrder()) {
+      Attribute layout = layouts.lookup(value);
       auto type = cast<RankedTensorType>(value.getType());
       auto distributed = cast<DistributedLayoutAttr>(layout);
-      Operation *where = value.getDefiningOp()
-                             ? value.getDefiningOp()
-                             : value.getParentBlock()->getParentOp();
-      if (failed(distributed.verifyShape(
-              type.getShape(), [&] { return where->emitOpError(); })))
+      if (failed(distributed.verifyShape(type.getShape(),
+                                         [&] { return emitErrorAt(value); })))
         return failure();
       RankedTensorType laidOut = withLayout(type, layout);
       value.setType(laidOut);
