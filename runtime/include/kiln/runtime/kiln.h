@@ -301,8 +301,8 @@ kiln_status kiln_kernel_choose(const kiln_kernel *const *kernels,
                                size_t *chosen);
 
 /// Variants of one kernel that launch as one: each launch runs the variant
-/// kiln_variants_tune measured fastest for arguments of the same shapes in
-/// the current context, or else kiln_kernel_choose's pick for the current
+/// kiln_variants_tune measured fastest for arguments of the same shapes and
+/// strides in the current context, or else kiln_kernel_choose's pick for the current
 /// device. Thread-safe. Generated launchers of kernels with variants use
 /// one.
 typedef struct kiln_variants kiln_variants;
@@ -340,9 +340,10 @@ kiln_status kiln_variants_launch(const kiln_variants *variants,
 /// variant needing more shared memory than the device has, say). A tuning
 /// error, or every variant failing, keeps nothing.
 ///
-/// The launches write the kernel's outputs. A kernel that reads a tensor it
-/// writes (in place) is refused: tune it on a scratch copy with the same
-/// shapes and strides, and the choice applies to the real arguments. With
+/// The launches write the kernel's outputs. A kernel that may read a tensor
+/// it writes (in place, or its description does not say: write_only unset)
+/// is refused: tune it on a scratch copy with the same shapes and strides,
+/// and the choice applies to the real arguments. With
 /// no work to time (an empty grid) nothing is kept, the accepting variants'
 /// times are 0, and `chosen` is the first of them.
 kiln_status kiln_variants_tune(kiln_variants *variants, const kiln_arg *args,
