@@ -407,7 +407,8 @@ size_t cheapestVariant(const kiln_kernel_desc *const *descs,
   };
   size_t chosen = candidates.front();
   VariantCost best = variantCost(*descs[chosen], args, smCount);
-  for (size_t i : candidates) {
+  for (size_t j = 1; j < candidates.size(); ++j) {
+    size_t i = candidates[j];
     VariantCost cost = variantCost(*descs[i], args, smCount);
     if (key(cost) < key(best)) {
       best = cost;

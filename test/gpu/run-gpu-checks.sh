@@ -71,7 +71,10 @@ step() { # step LABEL TIMEOUT CMD...
     incomplete=1
     return 0
   fi
-  if [ $rc = 0 ]; then summary+=("PASS  $label"); else summary+=("FAIL($rc)  $label"); fi
+  # A dry run checked a command line, not a kernel: no PASS for it.
+  local ok=PASS
+  [ -n "$dry" ] && ok=DRY
+  if [ $rc = 0 ]; then summary+=("$ok  $label"); else summary+=("FAIL($rc)  $label"); fi
   return $rc
 }
 

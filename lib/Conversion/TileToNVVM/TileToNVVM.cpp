@@ -277,11 +277,11 @@ public:
 /// along leading block dimensions of 1 that the tile leaves out.
 void padLeadingDims(OpBuilder &b, Location loc, ElementCoords &coords,
                     int64_t rank) {
-  for (SmallVector<Value> &c : coords) {
-    int64_t missing = rank - static_cast<int64_t>(c.size());
-    if (missing > 0)
-      c.insert(c.begin(), missing, emitI32(b, loc, 0));
-  }
+  if (coords.empty() || static_cast<int64_t>(coords.front().size()) >= rank)
+    return;
+  Value zero = emitI32(b, loc, 0);
+  for (SmallVector<Value> &c : coords)
+    c.insert(c.begin(), rank - static_cast<int64_t>(c.size()), zero);
 }
 
 /// Loads a tile in a distributed layout: each thread reads its runs of
@@ -448,21 +448,6 @@ LogicalResult checkAccumulatorFits(MmaOp mma) {
     }
   }
   return success();
-}
-
-/// An error about `op` at a location the user can find: its own, or, where
-/// folding left it none (constants deduplicated across roles), that of its
-/// first user or enclosing op that has one.
-static InFlightDiagnostic emitLocatedOpError(Operation *op) {
-  Location loc = op->getLoc();
-  auto known = [](Location l) { return !isa<UnknownLoc>(l); };
-  for (Operation *user : op->getUsers())
-    if (!known(loc) && known(user->getLoc()))
-      loc = user->getLoc();
-  for (Operation *parent = op->getParentOp(); parent && !known(loc);
-       parent = parent->getParentOp())
-    loc = parent->getLoc();
-  return mlir::emitError(loc) << "'" << op->getName() << "' op ";
 }
 
 /// Reports, with its location, each op the patterns cannot lower, so that a

@@ -16,6 +16,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <optional>
@@ -435,15 +436,14 @@ constexpr int64_t kArefAtomBytes = 1024;
 void ArefPipelinePass::chooseDepths(tile::KernelOp kernel,
                                     ArrayRef<CreateOp> creates,
                                     tile::WarpSpecializeOp ws) {
-  auto inLoop = [&](CreateOp create) {
-    bool found = false;
-    ws.walk([&](PutOp put) {
-      if (put.getRef() == create.getRef() &&
-          put->getParentOfType<scf::ForOp>())
-        found = true;
-    });
-    return found;
-  };
+  // The arefs filled in a loop get the chosen depth; the others one slot.
+  llvm::DenseSet<Operation *> looped;
+  ws.walk([&](PutOp put) {
+    if (put->getParentOfType<scf::ForOp>())
+      if (auto create = put.getRef().getDefiningOp<CreateOp>())
+        looped.insert(create);
+  });
+  auto inLoop = [&](CreateOp create) { return looped.contains(create); };
   int64_t loopBytes = 0, onceBytes = 0;
   for (CreateOp create : creates)
     (inLoop(create) ? loopBytes : onceBytes) +=

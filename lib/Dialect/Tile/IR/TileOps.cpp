@@ -844,3 +844,15 @@ LogicalResult WarpSpecializeOp::verify() {
   }
   return success();
 }
+
+InFlightDiagnostic kiln::tile::emitLocatedOpError(Operation *op) {
+  Location loc = op->getLoc();
+  auto known = [](Location l) { return !isa<UnknownLoc>(l); };
+  for (Operation *user : op->getUsers())
+    if (!known(loc) && known(user->getLoc()))
+      loc = user->getLoc();
+  for (Operation *parent = op->getParentOp(); parent && !known(loc);
+       parent = parent->getParentOp())
+    loc = parent->getLoc();
+  return mlir::emitError(loc) << "'" << op->getName() << "' op ";
+}

@@ -275,30 +275,17 @@ private:
     return order;
   }
 
-  /// An error about the op that defines `value`, at a location the user can
-  /// find: canonicalization merges constants into ones without a location,
-  /// and then the first user with one stands in.
-  static InFlightDiagnostic emitErrorAt(Value value) {
-    Operation *op = value.getDefiningOp()
-                        ? value.getDefiningOp()
-                        : value.getParentBlock()->getParentOp();
-    Location loc = op->getLoc();
-    for (Operation *user : value.getUsers())
-      if (isa<UnknownLoc>(loc) && !isa<UnknownLoc>(user->getLoc()))
-        loc = user->getLoc();
-    for (Operation *p = op->getParentOp(); p && isa<UnknownLoc>(loc);
-         p = p->getParentOp())
-      loc = p->getLoc();
-    return mlir::emitError(loc) << "'" << op->getName() << "' op ";
-  }
-
   LogicalResult apply() {
     for (Value value : tilesInOrder()) {
       Attribute layout = layouts.lookup(value);
       auto type = cast<RankedTensorType>(value.getType());
       auto distributed = cast<DistributedLayoutAttr>(layout);
-      if (failed(distributed.verifyShape(type.getShape(),
-                                         [&] { return emitErrorAt(value); })))
+      // Canonicalization merges constants into ones without a location.
+      Operation *where = value.getDefiningOp()
+                             ? value.getDefiningOp()
+                             : value.getParentBlock()->getParentOp();
+      if (failed(distributed.verifyShape(
+              type.getShape(), [&] { return emitLocatedOpError(where); })))
         return failure();
       RankedTensorType laidOut = withLayout(type, layout);
       value.setType(laidOut);

@@ -23,6 +23,12 @@ namespace kiln::tile {
 /// The tile size a grid extent divides by: its `div`, or the block extent of
 /// its tensor along its dimension.
 int64_t getGridDivisor(KernelOp kernel, GridExtentAttr extent);
+
+/// An error about `op` at a location the user can find: its own, or, where
+/// folding left it none (constants merged by canonicalization, or
+/// deduplicated across roles), that of its first user or enclosing op that
+/// has one.
+mlir::InFlightDiagnostic emitLocatedOpError(mlir::Operation *op);
 } // namespace kiln::tile
 
 #endif // KILN_DIALECT_TILE_IR_TILEOPS_H
