@@ -303,13 +303,29 @@ SmallVector<Value> kiln::emitRunLoad(OpBuilder &b, Location loc,
   return elems;
 }
 
+/// Stores `elems` (a power of two of them, that many elements' bytes
+/// aligned) at `addr` with one access.
+static void emitVectorStore(OpBuilder &b, Location loc, Value addr,
+                            ArrayRef<Value> elems) {
+  if (elems.size() == 1) {
+    LLVM::StoreOp::create(b, loc, toStorage(b, loc, elems.front()), addr);
+    return;
+  }
+  Type storage = getStorageType(elems.front().getType());
+  SmallVector<Value> stored;
+  for (Value v : elems)
+    stored.push_back(toStorage(b, loc, v));
+  Value packed = vector::FromElementsOp::create(
+      b, loc, VectorType::get({int64_t(elems.size())}, storage), stored);
+  int64_t bytes = elems.size() * ((storage.getIntOrFloatBitWidth() + 7) / 8);
+  LLVM::StoreOp::create(b, loc, packed, addr, bytes);
+}
+
 void kiln::emitRunStore(OpBuilder &b, Location loc, const DescValues &desc,
                         ValueRange coords, ArrayRef<Value> elems) {
   int64_t run = elems.size();
   Type elementType = elems.front().getType();
-  Type storage = getStorageType(elementType);
   int64_t width = getVectorWidth(run, elementType);
-  int64_t bytes = width * ((storage.getIntOrFloatBitWidth() + 7) / 8);
   auto storeOne = [&](ValueRange c, Value v) {
     Value addr = emitElementAddress(b, loc, desc, c, elementType);
     Value ok = emitInBounds(b, loc, desc, c, 1);
@@ -329,12 +345,7 @@ void kiln::emitRunStore(OpBuilder &b, Location loc, const DescValues &desc,
     auto ifOp = scf::IfOp::create(b, loc, fast, /*withElseRegion=*/true);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    SmallVector<Value> stored;
-    for (int64_t i = 0; i < width; ++i)
-      stored.push_back(toStorage(b, loc, elems[start + i]));
-    auto vecType = VectorType::get({width}, storage);
-    Value packed = vector::FromElementsOp::create(b, loc, vecType, stored);
-    LLVM::StoreOp::create(b, loc, packed, addr, bytes);
+    emitVectorStore(b, loc, addr, elems.slice(start, width));
     b.setInsertionPointToStart(&ifOp.getElseRegion().front());
     for (int64_t i = 0; i < width; ++i)
       storeOne(stepLast(b, loc, c, i), elems[start + i]);
@@ -355,23 +366,9 @@ SmallVector<Value> kiln::emitRunAddresses(OpBuilder &b, Location loc,
 
 void kiln::emitRunStoreAt(OpBuilder &b, Location loc, ArrayRef<Value> addresses,
                           ArrayRef<Value> elems) {
-  Type elementType = elems.front().getType();
-  Type storage = getStorageType(elementType);
-  int64_t width = getVectorWidth(elems.size(), elementType);
-  int64_t bytes = width * ((storage.getIntOrFloatBitWidth() + 7) / 8);
-  for (auto [i, addr] : llvm::enumerate(addresses)) {
-    ArrayRef<Value> part = elems.slice(i * width, width);
-    if (width == 1) {
-      LLVM::StoreOp::create(b, loc, toStorage(b, loc, part.front()), addr);
-      continue;
-    }
-    SmallVector<Value> stored;
-    for (Value v : part)
-      stored.push_back(toStorage(b, loc, v));
-    Value packed = vector::FromElementsOp::create(
-        b, loc, VectorType::get({width}, storage), stored);
-    LLVM::StoreOp::create(b, loc, packed, addr, bytes);
-  }
+  int64_t width = getVectorWidth(elems.size(), elems.front().getType());
+  for (auto [i, addr] : llvm::enumerate(addresses))
+    emitVectorStore(b, loc, addr, elems.slice(i * width, width));
 }
 
 SmallVector<Value> kiln::unpackVector(OpBuilder &b, Location loc,
