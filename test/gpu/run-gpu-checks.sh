@@ -14,12 +14,12 @@
 #    variant on the smaller shapes; an application linking a generated
 #    launcher; attention (P V with P from registers; one head, and the
 #    example's batch of heads) against a CPU reference.
-# 2. compute-sanitizer memcheck, racecheck and synccheck on two small GEMM
-#    shapes and one attention shape of two heads (SKIP where the tool
-#    refuses the GPU, as under gVisor).
-# 3. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
+# 2. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
 #    the best variant per shape, and the one a --variants launcher chooses;
 #    then attention's TFLOP/s (no baseline on these machines).
+# 3. compute-sanitizer memcheck, racecheck and synccheck on two small GEMM
+#    shapes and one attention shape of two heads (SKIP where the tool
+#    refuses the GPU, as under gVisor).
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
 # that need its layout are skipped; the whole run keeps inside BUDGET
 # seconds (default 540), skipping what no longer fits, so its summary
@@ -193,43 +193,7 @@ else
   summary+=("SKIP  attention (not staged)")
 fi
 
-# 2. compute-sanitizer on two small GEMM shapes (the ring wraps in the
-# first) and on the attention example.
-cs=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer \
-  /usr/local/cuda*/compute-sanitizer/compute-sanitizer 2>/dev/null | head -n1)
-sanitize() { # sanitize LABEL TIMEOUT CMD...: each tool on CMD
-  local label=$1 limit=$2
-  shift 2
-  for tool in memcheck racecheck synccheck; do
-    # Not through a pipe, as in the benchmark below.
-    step "compute-sanitizer $tool$label" "$limit" "$cs" --tool $tool --error-exitcode 9 \
-      "$@" > "$scratch/sanitizer.log" 2>&1
-    rc=$?
-    cat "$scratch/sanitizer.log"
-    # Under gVisor the tool refuses the device (KINDS.md): that is no finding
-    # about the kernel, and no pass either.
-    if [ $rc != 0 ] && grep -q "Device not supported" "$scratch/sanitizer.log"; then
-      unset 'summary[-1]'
-      summary+=("SKIP  compute-sanitizer $tool$label (it does not support this machine's GPU runtime)")
-    elif [ $rc != 0 ]; then
-      sanitizer=1
-    fi
-  done
-}
-if [ -z "$cs" ]; then
-  summary+=("SKIP  compute-sanitizer (not installed)")
-elif skip_hung nt "compute-sanitizer"; then
-  :
-else
-  sanitize "" 120 "$bin" $dry --watchdog 110 --layout nt --check \
-    --kernel "$k/gemm_bf16_nt_bf16" 256x512x1024 127x136x72
-fi
-if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
-  sanitize " attention, one head" 90 "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64
-  sanitize " attention, heads" 90 "$abin" $dry --watchdog 80 --kernel "$here/mha/attention_fwd" 2x200x130x64
-fi
-
-# 3. Benchmark.
+# 2. Benchmark.
 if [ -n "$perf" ]; then
   : > "$scratch/bench.raw"
   for kernel in gemm_bf16_nt_bf16 gemm_f16_nt_f16 gemm_bf16_nn_bf16; do
@@ -290,6 +254,44 @@ if [ -n "$perf" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
     -v commit="$(head -n1 "$here/commit")" '/^bench / { n = split($2, p, "/");
       printf "| %s | %s | %s | %s | %s | examples/attention.mlir | %s | none | - | - | Kiln only: no attention baseline on the machine |\n",
         date, card, commit, p[n], $3, $7 }' "$scratch/att.raw"
+fi
+
+# 3. compute-sanitizer on two small GEMM shapes (the ring wraps in the
+# first) and on the attention example. Last: under the tools a kernel runs
+# many times slower, and a slow tool must not crowd the benchmark out of
+# the budget.
+cs=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer \
+  /usr/local/cuda*/compute-sanitizer/compute-sanitizer 2>/dev/null | head -n1)
+sanitize() { # sanitize LABEL TIMEOUT CMD...: each tool on CMD
+  local label=$1 limit=$2
+  shift 2
+  for tool in memcheck racecheck synccheck; do
+    # Not through a pipe, as in the benchmark below.
+    step "compute-sanitizer $tool$label" "$limit" "$cs" --tool $tool --error-exitcode 9 \
+      "$@" > "$scratch/sanitizer.log" 2>&1
+    rc=$?
+    cat "$scratch/sanitizer.log"
+    # Under gVisor the tool refuses the device (KINDS.md): that is no finding
+    # about the kernel, and no pass either.
+    if [ $rc != 0 ] && grep -q "Device not supported" "$scratch/sanitizer.log"; then
+      unset 'summary[-1]'
+      summary+=("SKIP  compute-sanitizer $tool$label (it does not support this machine's GPU runtime)")
+    elif [ $rc != 0 ]; then
+      sanitizer=1
+    fi
+  done
+}
+if [ -z "$cs" ]; then
+  summary+=("SKIP  compute-sanitizer (not installed)")
+elif skip_hung nt "compute-sanitizer"; then
+  :
+else
+  sanitize "" 120 "$bin" $dry --watchdog 110 --layout nt --check \
+    --kernel "$k/gemm_bf16_nt_bf16" 256x512x1024 127x136x72
+fi
+if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
+  sanitize " attention, one head" 90 "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64
+  sanitize " attention, heads" 90 "$abin" $dry --watchdog 80 --kernel "$here/mha/attention_fwd" 2x200x130x64
 fi
 
 echo
