@@ -27,7 +27,7 @@ cmake -G Ninja -S test/Embed -B "$scratch/app" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_PREFIX_PATH="$scratch/prefix" -DEMBED_OPT=OFF > /dev/null
 cmake --build "$scratch/app" --target embed-app > /dev/null
 cp "$scratch/app/embed-app" "$stage/bin/"
-cp test/gpu/run-gpu-checks.sh "$stage/"
+cp test/gpu/run-gpu-checks.sh bench/attention_torch.py "$stage/"
 git rev-parse --short HEAD > "$stage/commit" 2>/dev/null || echo unknown > "$stage/commit"
 git diff --quiet HEAD 2>/dev/null || echo "(with uncommitted changes)" >> "$stage/commit"
 du -sh "$stage"

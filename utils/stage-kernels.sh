@@ -26,12 +26,15 @@ cd "$(dirname "$0")/.."
 "$kilnc" examples/attention.mlir -o "$stage/mha"
 # The fused epilogues persistent and ping-pong: chunked by
 # tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
+# Also with TMA stores (--tma-store): the chunks staged in shared memory.
 for program in examples/gemm-epilogue.mlir test/Interpreter/Inputs/gemm-gelu.mlir; do
   "$kilnc" "$program" --variants=128x256p,64x256pp -o "$stage/epilogue-variants"
+  "$kilnc" "$program" --variants=128x256p,64x256pp --tma-store -o "$stage/epilogue-variants-tma"
 done
 # Tile-shape and persistence variants of the same programs: the benchmark
 # times each, and reports the best per shape and the one a --variants
-# launcher would choose among them (kiln_kernel_choose).
+# launcher would choose among them (kiln_kernel_choose). Names ending in s
+# store through shared memory with TMA (--tma-store).
 while read -r name flags; do
   "$kilnc" test/gpu/gemm-variants.mlir $flags -o "$stage/variants/$name"
 done <<'VARIANTS'
@@ -42,4 +45,8 @@ t256x128p --tile=256x128x64 --persistent
 t128x128 --tile=128x128x64
 t128x128pp --tile=128x128x64 --pingpong
 t64x256pp --tile=64x256x64 --pingpong
+t128x256s --tile=128x256x64 --tma-store
+t128x256ps --tile=128x256x64 --persistent --tma-store
+t256x128ps --tile=256x128x64 --persistent --tma-store
+t128x128pps --tile=128x128x64 --pingpong --tma-store
 VARIANTS

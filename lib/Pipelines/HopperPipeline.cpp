@@ -35,9 +35,9 @@ void kiln::buildHopperPipeline(OpPassManager &pm,
   pm.addPass(tile::createTileWarpSpecializePass(
       {options.consumerGroups, /*producerRegisters=*/40,
        /*consumerRegisters=*/0}));
-  pm.addPass(aref::createArefPipelinePass(
-      {options.depth, /*smemBudget=*/229376, options.mmaOverlap,
-       options.pingpong}));
+  pm.addPass(aref::createArefPipelinePass({options.depth, /*smemBudget=*/229376,
+                                           options.mmaOverlap, options.pingpong,
+                                           options.tmaStore}));
   // A pipeline that could deadlock or race is an error here, before any
   // code is emitted.
   pm.addPass(aref::createArefVerifyProtocolPass());

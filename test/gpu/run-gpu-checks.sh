@@ -16,8 +16,8 @@
 #    example's batch of heads) against a CPU reference.
 # 2. Benchmark: each variant and cuBLAS in the same run, TFLOP/s medians;
 #    the best variant per shape, and the one a --variants launcher chooses;
-#    then attention's TFLOP/s (no baseline on these machines).
-# 3. compute-sanitizer memcheck, racecheck and synccheck on two small GEMM
+#    then attention's TFLOP/s against PyTorch's SDPA where python3 has it.
+# 3. compute-sanitizer memcheck, racecheck and synccheck on three small GEMM
 #    shapes and one attention shape of two heads (SKIP where the tool
 #    refuses the GPU, as under gVisor).
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
@@ -145,7 +145,7 @@ done
 for epilogue in bias-silu:gemm_bias_silu scale-bias-gelu:gemm_scale_bias_gelu; do
   name=${epilogue#*:}
   ek=()
-  for v in "$here"/epilogue-variants/"$name".*.cubin; do
+  for v in "$here"/epilogue-variants*/"$name".*.cubin; do
     [ -e "$v" ] && ek+=(--kernel "${v%.cubin}")
   done
   skip_hung nt "check ${epilogue%%:*} epilogue" && continue
@@ -203,7 +203,7 @@ if [ -n "$perf" ]; then
     for v in $variants; do vk+=(--kernel "$v/$kernel"); done
     # Not through a pipe: step's status and summary line must reach this
     # shell.
-    step "bench $kernel" 120 "$bin" $dry --layout $layout --bench 30 --warmup 5 "${vk[@]}" \
+    step "bench $kernel" 120 "$bin" $dry --layout $layout --bench 50 --warmup 5 "${vk[@]}" \
       $perf > "$scratch/bench.part" || status=1
     tee -a "$scratch/bench.raw" < "$scratch/bench.part"
   done
@@ -250,27 +250,50 @@ if [ -n "$perf" ]; then
     "$out/gemm-chosen.tsv" "launcher's choice"
 fi
 
-# Attention timings, Kiln's only: no attention baseline (cuDNN, PyTorch) is
-# on these machines. Plain and causal, over tensors of heads.
+# Attention timings, plain and causal, over tensors of heads; the baseline
+# is PyTorch's scaled_dot_product_attention where python3 has PyTorch
+# (bench/attention_torch.py, timed the same way).
 if [ -n "$perf" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
   : > "$scratch/att.raw"
+  torch=""
+  [ -z "$dry" ] && [ -e "$here/attention_torch.py" ] &&
+    python3 -c 'import torch' 2> /dev/null && torch=1
+  [ -z "$torch" ] && summary+=("SKIP  attention baseline (no PyTorch, or a dry run)")
+  att_shapes="16x4096x4096x64 32x2048x2048x64 4x16384x16384x64"
   for kernel in attention_fwd attention_causal_fwd; do
     causal=""; [ $kernel = attention_causal_fwd ] && causal=--causal
     # Not through a pipe, as for the GEMMs.
-    step "bench $kernel (Kiln only)" 90 "$abin" $dry --bench 20 $causal \
-      --kernel "$here/mha/$kernel" 16x4096x4096x64 32x2048x2048x64 4x16384x16384x64 \
-      > "$scratch/att.part" || status=1
+    step "bench $kernel" 90 "$abin" $dry --bench 20 $causal \
+      --kernel "$here/mha/$kernel" $att_shapes > "$scratch/att.part" || status=1
     tee -a "$scratch/att.raw" < "$scratch/att.part"
+    if [ -n "$torch" ]; then
+      step "bench $kernel baseline: torch SDPA" 90 python3 "$here/attention_torch.py" \
+        --bench 20 $causal $att_shapes > "$scratch/att.part" || status=1
+      cat "$scratch/att.part"
+      sed "s/^baseline /baseline $kernel /" "$scratch/att.part" >> "$scratch/att.raw"
+    fi
   done
-  # "bench <dir>/<kernel> <HxSqxSkxD> kiln <ms> ms <t> TFLOP/s"
+  # "bench <dir>/<kernel> <HxSqxSkxD> kiln <ms> ms <t> TFLOP/s" and
+  # "baseline <kernel> torch-sdpa <HxSqxSkxD> <ms> ms <t> TFLOP/s (torch <v>)"
   echo "rows for bench/RESULTS.md (attention; shape HxSqxSkxD):"
   awk -v date="$(date -u +%F)" -v card="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n1)" \
-    -v commit="$(head -n1 "$here/commit")" '/^bench / { n = split($2, p, "/");
-      printf "| %s | %s | %s | %s | %s | examples/attention.mlir | %s | none | - | - | Kiln only: no attention baseline on the machine |\n",
-        date, card, commit, p[n], $3, $7 }' "$scratch/att.raw"
+    -v commit="$(head -n1 "$here/commit")" '
+    /^baseline / { base[$2 FS $4] = $7; version = $9 " " $10; gsub(/[()]/, "", version); next }
+    /^bench / { n = split($2, p, "/"); kern[++rows] = p[n]; shape[rows] = $3; kiln[rows] = $7 }
+    END {
+      for (i = 1; i <= rows; i++) {
+        b = base[kern[i] FS shape[i]]
+        if (b != "")
+          printf "| %s | %s | %s | %s | %s | examples/attention.mlir | %s | torch SDPA | %s | %.3f | %s |\n",
+            date, card, commit, kern[i], shape[i], kiln[i], b, kiln[i] / b, version
+        else
+          printf "| %s | %s | %s | %s | %s | examples/attention.mlir | %s | none | - | - | no baseline in this run |\n",
+            date, card, commit, kern[i], shape[i], kiln[i]
+      }
+    }' "$scratch/att.raw"
 fi
 
-# 3. compute-sanitizer on two small GEMM shapes (the ring wraps in the
+# 3. compute-sanitizer on three small GEMM shapes (the ring wraps in the
 # first) and on the attention example. Last: under the tools a kernel runs
 # many times slower, and a slow tool must not crowd the benchmark out of
 # the budget.
@@ -300,8 +323,13 @@ if [ -z "$cs" ]; then
 elif skip_hung nt "compute-sanitizer"; then
   :
 else
+  # With a persistent TMA-store variant where staged: 4096x2048x64 gives
+  # its CTAs two tiles each, so the staging slots are reused.
+  tma=()
+  [ -e "$here/variants/t128x256ps/gemm_bf16_nt_bf16.cubin" ] &&
+    tma=(--kernel "$here/variants/t128x256ps/gemm_bf16_nt_bf16")
   sanitize "" 120 "$bin" $dry --watchdog 110 --layout nt --check \
-    --kernel "$k/gemm_bf16_nt_bf16" 256x512x1024 127x136x72
+    --kernel "$k/gemm_bf16_nt_bf16" "${tma[@]}" 256x512x1024 127x136x72 4096x2048x64
 fi
 if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
   sanitize " attention, one head" 90 "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64

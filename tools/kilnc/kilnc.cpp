@@ -115,6 +115,13 @@ cl::opt<bool> pingpong(
              "epilogue under the other's MMAs (implies --persistent)"),
     cl::init(false), cl::cat(variantCategory));
 
+cl::opt<bool> tmaStore(
+    "tma-store",
+    cl::desc("Consumers store accumulator tiles to shared memory and TMA "
+             "writes them out while the next tile's MMAs run (staging "
+             "buffers take shared memory from the aref slots)"),
+    cl::init(false), cl::cat(variantCategory));
+
 cl::opt<std::string> variantList(
     "variants",
     cl::desc("Build every kernel in several variants, comma-separated "
@@ -189,6 +196,8 @@ public:
       out.emplace_back("pingpong", "true");
     if (!options.mmaOverlap)
       out.emplace_back("mma-overlap", "false");
+    if (options.tmaStore)
+      out.emplace_back("tma-store", "true");
     return out;
   }
 
@@ -617,6 +626,7 @@ int main(int argc, char **argv) {
   options.persistent = persistent;
   options.pingpong = pingpong;
   options.mmaOverlap = mmaOverlap;
+  options.tmaStore = tmaStore;
 
   kiln::PTXTarget target;
   target.chip = targetChip;

@@ -46,6 +46,12 @@ struct HopperPipelineOptions
       llvm::cl::desc("Two consumer warp groups take the tiles in turn "
                      "(implies persistent)"),
       llvm::cl::init(false)};
+  Option<bool> tmaStore{
+      *this, "tma-store",
+      llvm::cl::desc("Store accumulator tiles with TMA through shared "
+                     "memory, the stores of one tile overlapping the next "
+                     "tile's MMAs"),
+      llvm::cl::init(false)};
   Option<bool> mmaOverlap{
       *this, "mma-overlap",
       llvm::cl::desc("Keep one MMA in flight while releasing a slot"),

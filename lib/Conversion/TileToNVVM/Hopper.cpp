@@ -36,6 +36,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace kiln;
@@ -114,6 +115,33 @@ bool holdsTiles(Region &role) {
 
 } // namespace
 
+static bool hasStagedStores(Region &role) {
+  return role
+      .walk([](StoreOp store) {
+        return store->hasAttr(kTmaStoreAttrName) ? WalkResult::interrupt()
+                                                 : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+static void onFirstThread(OpBuilder &b, Location loc, Value tid,
+                          function_ref<void()> body);
+static void emitPtx(OpBuilder &b, Location loc, StringRef text,
+                    ValueRange operands = {}, StringRef constraints = "");
+
+/// Before `end` (a role's terminator): the role's first thread waits for
+/// its bulk copies (TMA stores) to complete, so that none reads the shared
+/// memory of a CTA that has exited.
+static void emitTmaStoreDrain(OpBuilder &b, Operation *end, Value tid,
+                              int64_t first) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(end);
+  Location loc = end->getLoc();
+  Value inRole = arith::SubIOp::create(b, loc, tid, emitI32(b, loc, first));
+  onFirstThread(b, loc, inRole,
+                [&] { emitPtx(b, loc, "cp.async.bulk.wait_group 0;"); });
+}
+
 LogicalResult kiln::lowerRoles(Operation *fn, int64_t numThreads) {
   SmallVector<WarpSpecializeOp> all;
   fn->walk([&](WarpSpecializeOp ws) { all.push_back(ws); });
@@ -169,7 +197,8 @@ LogicalResult kiln::lowerRoles(Operation *fn, int64_t numThreads) {
           body = &electIf.getThenRegion().front();
           b.setInsertionPointAfter(warpIf);
         }
-        scf::YieldOp::create(b, loc);
+        Operation *yield = scf::YieldOp::create(b, loc);
+        bool stages = hasStagedStores(region);
         if (!region.empty()) {
           Block &roleBlock = region.front();
           Operation *insertBefore = body->empty() ? nullptr
@@ -181,6 +210,8 @@ LogicalResult kiln::lowerRoles(Operation *fn, int64_t numThreads) {
               op.moveBefore(body, body->end());
           }
         }
+        if (stages)
+          emitTmaStoreDrain(b, yield, tid, first);
         b.setInsertionPointToStart(&ifOp.getElseRegion().front());
         continue;
       }
@@ -196,9 +227,12 @@ LogicalResult kiln::lowerRoles(Operation *fn, int64_t numThreads) {
                                : NVVM::SetMaxRegisterAction::decrease);
       Region &region = ws.getRoles()[i];
       Operation *yield = scf::YieldOp::create(b, loc);
+      bool stages = hasStagedStores(region);
       if (!region.empty())
         for (Operation &op : llvm::make_early_inc_range(region.front()))
           op.moveBefore(yield);
+      if (stages)
+        emitTmaStoreDrain(b, yield, tid, first);
     }
     ws.erase();
   }
@@ -236,9 +270,266 @@ kiln::getTmaBox(DescType desc, function_ref<InFlightDiagnostic()> emitError) {
   return box;
 }
 
-bool kiln::usesTensorMap(BlockArgument arg) {
-  return llvm::any_of(arg.getUsers(),
+/// The store planTmaStores staged among `arg`'s users, or null.
+static StoreOp getStagedStore(BlockArgument arg) {
+  for (Operation *user : arg.getUsers())
+    if (auto store = dyn_cast<StoreOp>(user))
+      if (store->hasAttr(kTmaStoreAttrName))
+        return store;
+  return nullptr;
+}
+
+static bool isTmaLoaded(Value desc) {
+  return llvm::any_of(desc.getUsers(),
                       [](Operation *user) { return isa<AsyncLoadOp>(user); });
+}
+
+bool kiln::usesTensorMap(BlockArgument arg) {
+  return isTmaLoaded(arg) || getStagedStore(arg);
+}
+
+FailureOr<TmaBox>
+kiln::getTensorMapBox(BlockArgument arg,
+                      function_ref<InFlightDiagnostic()> emitError) {
+  auto desc = cast<DescType>(arg.getType());
+  StoreOp store = getStagedStore(arg);
+  if (isTmaLoaded(arg) || !store)
+    return getTmaBox(desc, emitError);
+  // The staged tile, with the leading dimensions of 1 it leaves out.
+  ArrayRef<int64_t> shape = store.getValue().getType().getShape();
+  TmaBox box;
+  box.box.assign(desc.getRank() - shape.size(), 1);
+  llvm::append_range(box.box, shape);
+  box.swizzle = cast<DictionaryAttr>(store->getAttr(kTmaStoreAttrName))
+                    .getAs<IntegerAttr>("swizzle")
+                    .getInt();
+  box.chunkElems = shape.back();
+  box.rows = store.getValue().getType().getNumElements() / shape.back();
+  return box;
+}
+
+/// The swizzle (bytes) TMA applies to rows of `rowBytes`: the one whose span
+/// is the row, so that the accumulator fragment's rows land in distinct
+/// banks; none for other rows.
+static int64_t getStagingSwizzle(int64_t rowBytes) {
+  return rowBytes == 32 || rowBytes == 64 || rowBytes == 128 ? rowBytes : 0;
+}
+
+/// Whether a role's `stores` can be staged: accumulator tiles of 16- or
+/// 32-bit elements, each a TMA box, all stored from one block so that each
+/// runs once per pass over that block, in order (the bulk-group waits count
+/// on it), to descriptors no TMA load reads (one box per tensor map) and
+/// whose other staged stores have the same shape.
+static bool canStage(ArrayRef<StoreOp> stores,
+                     const llvm::DenseMap<Value, ArrayRef<int64_t>> &shapes) {
+  Block *block = stores.front()->getBlock();
+  for (StoreOp store : stores) {
+    RankedTensorType type = store.getValue().getType();
+    if (store->getBlock() != block || !mayStageForTmaStore(store) ||
+        type.getRank() != 2 ||
+        !isa_and_nonnull<MmaLayoutAttr>(type.getEncoding()) ||
+        isTmaLoaded(store.getDesc()))
+      return false;
+    int64_t rowBytes = type.getDimSize(1) * (type.getElementTypeBitWidth() / 8);
+    if (type.getDimSize(0) > 256 || type.getDimSize(1) > 256 ||
+        rowBytes % 16 != 0)
+      return false;
+    auto it = shapes.find(store.getDesc());
+    if (it != shapes.end() && it->second != type.getShape())
+      return false;
+  }
+  return true;
+}
+
+int64_t kiln::planTmaStores(KernelOp kernel, int64_t smemBytes) {
+  if (!kernel.getTmaStore())
+    return smemBytes;
+  Builder b(kernel.getContext());
+  // planSharedMemory's total has an atom for aligning the base; the
+  // staging tiles go after the arefs, before it.
+  int64_t end = smemBytes == 0 ? 0 : smemBytes - kSwizzleAtomBytes;
+  int64_t offset = llvm::alignTo(end, kTmaStoreStagingAlign);
+  bool staged = false;
+  // Barrier 0 is the CTA's (bar.sync 0 after the barriers' init); each
+  // staging role gets its own, of 16.
+  int64_t barrier = 1;
+  llvm::DenseMap<Value, ArrayRef<int64_t>> shapes;
+  for (auto ws : kernel.getBody().getOps<WarpSpecializeOp>()) {
+    for (auto [index, role] : llvm::enumerate(ws.getRoles())) {
+      SmallVector<StoreOp> stores;
+      role.walk([&](StoreOp store) { stores.push_back(store); });
+      if (stores.empty() || barrier > 15 || !canStage(stores, shapes))
+        continue;
+      int64_t bytes = 0;
+      for (StoreOp store : stores) {
+        RankedTensorType type = store.getValue().getType();
+        bytes += llvm::alignTo(type.getNumElements() *
+                                   (type.getElementTypeBitWidth() / 8),
+                               kTmaStoreStagingAlign);
+      }
+      if (bytes > kMaxTmaStoreStagingBytes ||
+          offset + bytes + kSwizzleAtomBytes > hopper::kMaxSharedMemory)
+        continue;
+      int64_t count = stores.size();
+      int64_t threads = 32 * int64_t(ws.getWarps()[index]);
+      for (StoreOp store : stores) {
+        RankedTensorType type = store.getValue().getType();
+        int64_t eltBytes = type.getElementTypeBitWidth() / 8;
+        // Store j's tile was last written `count` stores ago; the wait
+        // before store j's barrier frees the tile of store j + 1.
+        store->setAttr(
+            kTmaStoreAttrName,
+            b.getDictionaryAttr({
+                b.getNamedAttr("slot", b.getI64IntegerAttr(offset)),
+                b.getNamedAttr(
+                    "wait", b.getI64IntegerAttr(count >= 2 ? count - 2 : -1)),
+                b.getNamedAttr("barrier", b.getI64IntegerAttr(barrier)),
+                b.getNamedAttr("threads", b.getI64IntegerAttr(threads)),
+                b.getNamedAttr("swizzle", b.getI64IntegerAttr(getStagingSwizzle(
+                                              type.getDimSize(1) * eltBytes))),
+            }));
+        shapes[store.getDesc()] = type.getShape();
+        offset += llvm::alignTo(type.getNumElements() * eltBytes,
+                                kTmaStoreStagingAlign);
+      }
+      ++barrier;
+      staged = true;
+    }
+  }
+  return staged ? offset + kSwizzleAtomBytes : smemBytes;
+}
+
+/// A side-effecting PTX statement.
+static void emitPtx(OpBuilder &b, Location loc, StringRef text,
+                    ValueRange operands, StringRef constraints) {
+  LLVM::InlineAsmOp::create(
+      b, loc, TypeRange{}, operands, text, constraints,
+      /*has_side_effects=*/true, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+}
+
+/// Runs `body` on the thread with index `tid` 0 (of its role).
+static void onFirstThread(OpBuilder &b, Location loc, Value tid,
+                          function_ref<void()> body) {
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tid,
+                                      emitI32(b, loc, 0));
+  auto ifOp = scf::IfOp::create(b, loc, first, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  body();
+}
+
+// The protocol, per staged store of a role (all its threads):
+//   1. write the tile into its slot with st.shared, swizzled as TMA reads;
+//   2. fence.proxy.async: the writes become visible to the TMA (async
+//      proxy);
+//   3. the elected thread waits until at most `wait` of its bulk groups are
+//      still reading shared memory: with `count` stores per pass, that
+//      frees the slot of the next store, written after the barrier;
+//   4. the role's named barrier: every thread's writes are done;
+//   5. the elected thread issues the bulk tensor copy and commits it as a
+//      group. The role does not wait for it: it drains under the next
+//      tile's MMAs, and the next wait of step 3 covers its slot.
+// With one store per pass (`wait` -1), the elected thread waits for all its
+// groups and the role meets once more before step 1. Each role waits for
+// every group before it ends (emitted by lowerRoles), so that no copy reads
+// the shared memory of a CTA that has exited.
+void kiln::emitTmaStore(OpBuilder &b, StoreOp op, Value vector,
+                        ValueRange origin, Value tensorMap) {
+  Location loc = op.getLoc();
+  auto plan = cast<DictionaryAttr>(op->getAttr(kTmaStoreAttrName));
+  auto get = [&](StringRef name) {
+    return plan.getAs<IntegerAttr>(name).getInt();
+  };
+  int64_t wait = get("wait"), swizzle = get("swizzle");
+  // The NVVM barrier, not inline asm: its intrinsic is convergent, so LLVM
+  // does not copy it into the elected thread's branches (bar.sync is
+  // .aligned: a warp's threads must all run the same one).
+  auto barrier = [&] {
+    NVVM::BarrierOp::create(b, loc, TypeRange{},
+                            emitI32(b, loc, get("barrier")),
+                            emitI32(b, loc, get("threads")),
+                            /*reductionOp=*/nullptr,
+                            /*reductionPredicate=*/Value());
+  };
+  RankedTensorType type = op.getValue().getType();
+  DistributedLayoutAttr layout = getLayout(type);
+  int64_t eltBytes = type.getElementTypeBitWidth() / 8;
+  int64_t rowBytes = type.getDimSize(1) * eltBytes;
+  Value tid = emitLayoutThreadId(b, loc, op);
+
+  if (wait < 0) {
+    onFirstThread(b, loc, tid,
+                  [&] { emitPtx(b, loc, "cp.async.bulk.wait_group.read 0;"); });
+    barrier();
+  }
+  Value slot =
+      sharedPtrAt(b, loc, emitSharedMemoryBase(b, loc, op), get("slot"));
+  ElementCoords coords =
+      emitElementCoords(b, loc, layout, type.getShape(), tid);
+  int64_t run = getContiguousRun(layout, type.getShape());
+  int64_t width = getVectorWidth(run, type.getElementType());
+  SmallVector<Value> elems = unpackVector(b, loc, vector);
+  for (size_t r = 0; r < coords.size(); r += run) {
+    Value row = coords[r][0];
+    SmallVector<Value> addresses;
+    for (int64_t v = 0; v < run; v += width) {
+      // The 16-byte unit of the element's row; the swizzle XORs its index
+      // with row bits (address bits 7 and up), as TMA reads it. A vector
+      // of `width` elements starts at a multiple of its size and so stays
+      // in one unit.
+      Value col = coords[r][1];
+      if (v > 0)
+        col = arith::AddIOp::create(b, loc, col, emitI32(b, loc, v));
+      Value byte =
+          arith::MulIOp::create(b, loc, col, emitI32(b, loc, eltBytes));
+      Value unit = arith::ShRUIOp::create(b, loc, byte, emitI32(b, loc, 4));
+      Value within = arith::AndIOp::create(b, loc, byte, emitI32(b, loc, 15));
+      if (swizzle != 0) {
+        Value phase = arith::ShRUIOp::create(
+            b, loc, row, emitI32(b, loc, llvm::Log2_64(128 / swizzle)));
+        phase = arith::AndIOp::create(b, loc, phase,
+                                      emitI32(b, loc, swizzle / 16 - 1));
+        unit = arith::XOrIOp::create(b, loc, unit, phase);
+      }
+      Value offset =
+          arith::MulIOp::create(b, loc, row, emitI32(b, loc, rowBytes));
+      offset = arith::AddIOp::create(
+          b, loc, offset,
+          arith::ShLIOp::create(b, loc, unit, emitI32(b, loc, 4)));
+      offset = arith::AddIOp::create(b, loc, offset, within);
+      addresses.push_back(sharedPtrAt(b, loc, slot, offset));
+    }
+    emitRunStoreAt(b, loc, addresses, ArrayRef<Value>(elems).slice(r, run));
+  }
+  emitPtx(b, loc, "fence.proxy.async.shared::cta;");
+  if (wait >= 0)
+    onFirstThread(b, loc, tid, [&] {
+      emitPtx(b, loc,
+              llvm::formatv("cp.async.bulk.wait_group.read {0};", wait).str());
+    });
+  barrier();
+  onFirstThread(b, loc, tid, [&] {
+    // Coordinates go innermost first.
+    int64_t rank = origin.size();
+    std::string coordText;
+    for (int64_t d = 0; d < rank; ++d)
+      coordText += llvm::formatv("{0}${1}", d ? ", " : "", d + 2).str();
+    std::string text = "cp.async.bulk.tensor." + std::to_string(rank) +
+                       "d.global.shared::cta.bulk_group [$0, {" + coordText +
+                       "}], [$1];";
+    SmallVector<Value> operands = {
+        tensorMap, LLVM::PtrToIntOp::create(b, loc, b.getI32Type(), slot)};
+    for (int64_t d = rank - 1; d >= 0; --d)
+      operands.push_back(origin[d]);
+    std::string constraints = "l,r";
+    for (int64_t d = 0; d < rank; ++d)
+      constraints += ",r";
+    emitPtx(b, loc, text, operands, constraints);
+    emitPtx(b, loc, "cp.async.bulk.commit_group;");
+  });
 }
 
 namespace {

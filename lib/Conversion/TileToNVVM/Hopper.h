@@ -41,6 +41,34 @@ getTmaBox(tile::DescType desc,
 /// CUtensorMap for it.
 bool usesTensorMap(mlir::BlockArgument arg);
 
+/// The box of `arg`'s tensor map (usesTensorMap): getTmaBox for tiles TMA
+/// loads, the staged tile for stores planTmaStores staged.
+llvm::FailureOr<TmaBox>
+getTensorMapBox(mlir::BlockArgument arg,
+                llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+/// Attribute on a tile.store that planTmaStores staged: a dictionary of
+/// `slot` (byte offset of its tile in shared memory), `wait` (bulk groups
+/// the role's elected thread may leave in flight before the role's barrier,
+/// or -1: wait for all before writing), `barrier` (named barrier id),
+/// `threads` (the role's) and `swizzle` (bytes; 0 for none).
+inline constexpr llvm::StringLiteral kTmaStoreAttrName = "kiln.tma_store";
+
+/// For a kernel with `tma_store`: stages the stores of each consumer role
+/// whose tiles are accumulators, all stored from one block: each gets a
+/// tile of shared memory the role writes and TMA then copies out, so the
+/// role goes on to its next tile while the copy drains. `smemBytes` is the
+/// shared memory planned for the arefs (planSharedMemory); returns it with
+/// the staging tiles. Roles whose stores do not qualify, or that would not
+/// fit, keep direct stores.
+int64_t planTmaStores(tile::KernelOp kernel, int64_t smemBytes);
+
+/// Lowers a tile.store that planTmaStores staged: the role writes the tile
+/// into its slot (swizzled as the tensor map reads it), and its elected
+/// thread issues the bulk tensor copy (see the definition).
+void emitTmaStore(mlir::OpBuilder &b, tile::StoreOp op, mlir::Value vector,
+                  mlir::ValueRange origin, mlir::Value tensorMap);
+
 /// Replaces each tile.warp_specialize of `fn` by a branch per role on the
 /// thread index: each role sets its register budget (setmaxnreg) and runs in
 /// an `scf.execute_region` marked with the role's first thread and thread

@@ -96,7 +96,7 @@ FailureOr<LLVM::LLVMFuncOp> kiln::convertKernelSignature(KernelOp kernel,
       std::optional<TmaBox> box;
       if (tma) {
         FailureOr<TmaBox> found =
-            getTmaBox(desc, [&] { return kernel.emitOpError(); });
+            getTensorMapBox(arg, [&] { return kernel.emitOpError(); });
         if (failed(found))
           return failure();
         box = *found;

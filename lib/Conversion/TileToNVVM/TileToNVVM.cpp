@@ -332,6 +332,14 @@ public:
     DistributedLayoutAttr layout = getLayout(type);
     Location loc = op.getLoc();
     DescValues desc = unpackDesc(adaptor.getDesc());
+    if (op->hasAttr(kTmaStoreAttrName)) {
+      if (!desc.tensorMap)
+        return op.emitOpError() << "has no tensor map for its descriptor";
+      emitTmaStore(rewriter, op, adaptor.getValue(), adaptor.getCoords(),
+                   desc.tensorMap);
+      rewriter.eraseOp(op);
+      return success();
+    }
     Value tid = emitLayoutThreadId(rewriter, loc, op);
     ElementCoords coords =
         emitElementCoords(rewriter, loc, layout, type.getShape(), tid);
@@ -497,7 +505,7 @@ public:
     // the patterns read, and roles branches on the thread index.
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
     for (KernelOp kernel : kernels) {
-      int64_t smem = planSharedMemory(kernel);
+      int64_t smem = planTmaStores(kernel, planSharedMemory(kernel));
       // Past sm_90's shared-memory ceiling the launch would fail; say so
       // now.
       if (smem > hopper::kMaxSharedMemory) {

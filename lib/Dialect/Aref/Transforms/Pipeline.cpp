@@ -327,7 +327,7 @@ public:
 private:
   LogicalResult pipeline(tile::KernelOp kernel, tile::WarpSpecializeOp ws);
   void chooseDepths(tile::KernelOp kernel, ArrayRef<CreateOp> creates,
-                    tile::WarpSpecializeOp ws);
+                    tile::WarpSpecializeOp ws, int64_t reservedBytes);
   LogicalResult rewriteProducer(IRRewriter &rewriter, Region &role,
                                 Value ref);
   /// Where each tile a role took from an aref lives once lowered.
@@ -368,7 +368,15 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
       return failure();
     ws = *split;
   }
-  chooseDepths(kernel, creates, ws);
+  // Tiles staged for TMA stores take shared memory beside the slots; the
+  // kernel's attribute carries the choice to convert-tile-to-nvvm.
+  int64_t staging = 0;
+  if (tmaStore || kernel.getTmaStore()) {
+    kernel.setTmaStore(true);
+    for (Region &role : ws.getRoles())
+      staging += tile::getTmaStoreStagingBytes(role);
+  }
+  chooseDepths(kernel, creates, ws, staging);
 
   // The arefs that carry tiles; the turn-taking tokens come after them.
   SmallVector<Value> refs;
@@ -426,16 +434,19 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
   return success();
 }
 
-/// Picks each aref's depth: the option, else the kernel's `depth`, else as
-/// many slots as the shared-memory budget holds for all arefs that are
-/// refilled in a loop. An aref filled once needs one slot.
 /// The alignment of an aref's buffers in shared memory (the 128-byte
 /// swizzle's atom; convert-tile-to-nvvm's shared-memory plan).
 constexpr int64_t kArefAtomBytes = 1024;
 
+/// Picks each aref's depth: the option, else the kernel's `depth`, else as
+/// many slots as the shared-memory budget holds for all arefs that are
+/// refilled in a loop, beside `reservedBytes` (TMA store staging). An aref
+/// filled once needs one slot.
+
 void ArefPipelinePass::chooseDepths(tile::KernelOp kernel,
                                     ArrayRef<CreateOp> creates,
-                                    tile::WarpSpecializeOp ws) {
+                                    tile::WarpSpecializeOp ws,
+                                    int64_t reservedBytes) {
   // The arefs filled in a loop get the chosen depth; the others one slot.
   llvm::DenseSet<Operation *> looped;
   ws.walk([&](PutOp put) {
@@ -483,8 +494,8 @@ void ArefPipelinePass::chooseDepths(tile::KernelOp kernel,
     chosen = 1;
     if (loopBytes > 0)
       for (int64_t d = kMaxAutoDepth; d > 1; --d)
-        if (onceBytes + d * loopBytes <= smemBudget &&
-            sharedBytes(d) <= hopper::kMaxSharedMemory) {
+        if (onceBytes + d * loopBytes + reservedBytes <= smemBudget &&
+            sharedBytes(d) + reservedBytes <= hopper::kMaxSharedMemory) {
           chosen = d;
           break;
         }

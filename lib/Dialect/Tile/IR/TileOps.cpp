@@ -13,6 +13,7 @@
 #include "mlir/Interfaces/FunctionImplementation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace kiln::tile;
@@ -855,4 +856,25 @@ InFlightDiagnostic kiln::tile::emitLocatedOpError(Operation *op) {
        parent = parent->getParentOp())
     loc = parent->getLoc();
   return mlir::emitError(loc) << "'" << op->getName() << "' op ";
+}
+
+bool kiln::tile::mayStageForTmaStore(StoreOp store) {
+  auto arg = dyn_cast<BlockArgument>(store.getDesc());
+  if (!arg || !isa<KernelOp>(arg.getOwner()->getParentOp()))
+    return false;
+  unsigned bits = store.getValue().getType().getElementTypeBitWidth();
+  return bits == 16 || bits == 32;
+}
+
+int64_t kiln::tile::getTmaStoreStagingBytes(Region &role) {
+  int64_t bytes = 0;
+  bool stageable = true;
+  role.walk([&](StoreOp store) {
+    stageable &= mayStageForTmaStore(store);
+    RankedTensorType type = store.getValue().getType();
+    bytes += llvm::alignTo(type.getNumElements() *
+                               (type.getElementTypeBitWidth() / 8),
+                           kTmaStoreStagingAlign);
+  });
+  return stageable && bytes <= kMaxTmaStoreStagingBytes ? bytes : 0;
 }

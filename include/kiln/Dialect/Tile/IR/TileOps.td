@@ -47,7 +47,9 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     `consumer_groups` (consumer warp groups splitting the tile's rows),
     `depth` (aref slots), `persistent` (one CTA per SM walking the tiles),
     `pingpong` (two consumer warp groups taking the tiles in turn; needs
-    `persistent`), `tile_shape` (M, N and K of the dots, see `tile-retile`). The names of
+    `persistent`), `tile_shape` (M, N and K of the dots, see `tile-retile`),
+    `tma_store` (consumers store accumulator tiles through shared memory
+    with TMA, see `convert-tile-to-nvvm`). The names of
     the arguments in the source are kept (`arg_names`): printed IR and the
     generated launchers use them.
 
@@ -78,6 +80,7 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        OptionalAttr<I64Attr>:$depth,
                        UnitAttr:$persistent,
                        UnitAttr:$pingpong,
+                       UnitAttr:$tma_store,
                        OptionalAttr<DenseI64ArrayAttr>:$tile_shape,
                        OptionalAttr<TypedArrayAttrBase<DenseI64ArrayAttr,
                                     "equal extents">>:$equal_extents,
