@@ -26,15 +26,16 @@ cd "$(dirname "$0")/.."
 "$kilnc" examples/attention.mlir -o "$stage/mha"
 # The fused epilogues persistent and ping-pong: chunked by
 # tile-chunk-epilogue, checked on shapes where a CTA walks several tiles.
-# Also with TMA stores (--tma-store): the chunks staged in shared memory.
+# Also with stores from registers (--tma-store=false).
 for program in examples/gemm-epilogue.mlir test/Interpreter/Inputs/gemm-gelu.mlir; do
   "$kilnc" "$program" --variants=128x256p,64x256pp -o "$stage/epilogue-variants"
-  "$kilnc" "$program" --variants=128x256p,64x256pp --tma-store -o "$stage/epilogue-variants-tma"
+  "$kilnc" "$program" --variants=128x256p,64x256pp --tma-store=false \
+    -o "$stage/epilogue-variants-direct"
 done
 # Tile-shape and persistence variants of the same programs: the benchmark
 # times each, and reports the best per shape and the one a --variants
-# launcher would choose among them (kiln_kernel_choose). Names ending in s
-# store through shared memory with TMA (--tma-store).
+# launcher would choose among them (kiln_kernel_choose). Names ending in d
+# store C from registers (--tma-store=false), the others with TMA.
 while read -r name flags; do
   "$kilnc" test/gpu/gemm-variants.mlir $flags -o "$stage/variants/$name"
 done <<'VARIANTS'
@@ -45,8 +46,8 @@ t256x128p --tile=256x128x64 --persistent
 t128x128 --tile=128x128x64
 t128x128pp --tile=128x128x64 --pingpong
 t64x256pp --tile=64x256x64 --pingpong
-t128x256s --tile=128x256x64 --tma-store
-t128x256ps --tile=128x256x64 --persistent --tma-store
-t256x128ps --tile=256x128x64 --persistent --tma-store
-t128x128pps --tile=128x128x64 --pingpong --tma-store
+t128x256d --tile=128x256x64 --tma-store=false
+t128x256pd --tile=128x256x64 --persistent --tma-store=false
+t256x128pd --tile=256x128x64 --persistent --tma-store=false
+t128x128ppd --tile=128x128x64 --pingpong --tma-store=false
 VARIANTS

@@ -323,13 +323,13 @@ if [ -z "$cs" ]; then
 elif skip_hung nt "compute-sanitizer"; then
   :
 else
-  # With a persistent TMA-store variant where staged: 4096x2048x64 gives
-  # its CTAs two tiles each, so the staging slots are reused.
-  tma=()
-  [ -e "$here/variants/t128x256ps/gemm_bf16_nt_bf16.cubin" ] &&
-    tma=(--kernel "$here/variants/t128x256ps/gemm_bf16_nt_bf16")
+  # With a persistent variant where staged: 4096x2048x64 gives its CTAs two
+  # tiles each, so the TMA stores reuse their staging slots.
+  persistent=()
+  [ -e "$here/variants/t128x256p/gemm_bf16_nt_bf16.cubin" ] &&
+    persistent=(--kernel "$here/variants/t128x256p/gemm_bf16_nt_bf16")
   sanitize "" 120 "$bin" $dry --watchdog 110 --layout nt --check \
-    --kernel "$k/gemm_bf16_nt_bf16" "${tma[@]}" 256x512x1024 127x136x72 4096x2048x64
+    --kernel "$k/gemm_bf16_nt_bf16" "${persistent[@]}" 256x512x1024 127x136x72 4096x2048x64
 fi
 if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
   sanitize " attention, one head" 90 "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64

@@ -119,8 +119,9 @@ cl::opt<bool> tmaStore(
     "tma-store",
     cl::desc("Consumers store accumulator tiles to shared memory and TMA "
              "writes them out while the next tile's MMAs run (staging "
-             "buffers take shared memory from the aref slots)"),
-    cl::init(false), cl::cat(variantCategory));
+             "buffers take shared memory from the aref slots; default on, "
+             "--tma-store=false stores from registers)"),
+    cl::init(true), cl::cat(variantCategory));
 
 cl::opt<std::string> variantList(
     "variants",
@@ -196,8 +197,8 @@ public:
       out.emplace_back("pingpong", "true");
     if (!options.mmaOverlap)
       out.emplace_back("mma-overlap", "false");
-    if (options.tmaStore)
-      out.emplace_back("tma-store", "true");
+    if (!options.tmaStore)
+      out.emplace_back("tma-store", "false");
     return out;
   }
 

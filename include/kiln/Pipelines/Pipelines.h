@@ -51,7 +51,7 @@ struct HopperPipelineOptions
       llvm::cl::desc("Store accumulator tiles with TMA through shared "
                      "memory, the stores of one tile overlapping the next "
                      "tile's MMAs"),
-      llvm::cl::init(false)};
+      llvm::cl::init(true)};
   Option<bool> mmaOverlap{
       *this, "mma-overlap",
       llvm::cl::desc("Keep one MMA in flight while releasing a slot"),

@@ -308,15 +308,17 @@ kiln::getTensorMapBox(BlockArgument arg,
   return box;
 }
 
-/// The swizzle (bytes) TMA applies to rows of `rowBytes`: the one whose span
-/// is the row, so that the accumulator fragment's rows land in distinct
-/// banks; none for other rows.
+/// The swizzle (bytes) TMA applies to staged rows of `rowBytes`: the one
+/// whose span is the row, so that the rows an accumulator fragment's warp
+/// writes land in distinct banks; 0 where none spans the row.
 static int64_t getStagingSwizzle(int64_t rowBytes) {
   return rowBytes == 32 || rowBytes == 64 || rowBytes == 128 ? rowBytes : 0;
 }
 
 /// Whether a role's `stores` can be staged: accumulator tiles of 16- or
-/// 32-bit elements, each a TMA box, all stored from one block so that each
+/// 32-bit elements in rows a swizzle spans (tile-chunk-epilogue's chunks of
+/// 16 columns; unswizzled wider rows would put a warp's 8 rows in the same
+/// banks), each a TMA box, all stored from one block so that each
 /// runs once per pass over that block, in order (the bulk-group waits count
 /// on it), to descriptors no TMA load reads (one box per tensor map) and
 /// whose other staged stores have the same shape.
@@ -331,8 +333,7 @@ static bool canStage(ArrayRef<StoreOp> stores,
         isTmaLoaded(store.getDesc()))
       return false;
     int64_t rowBytes = type.getDimSize(1) * (type.getElementTypeBitWidth() / 8);
-    if (type.getDimSize(0) > 256 || type.getDimSize(1) > 256 ||
-        rowBytes % 16 != 0)
+    if (type.getDimSize(0) > 256 || getStagingSwizzle(rowBytes) == 0)
       return false;
     auto it = shapes.find(store.getDesc());
     if (it != shapes.end() && it->second != type.getShape())

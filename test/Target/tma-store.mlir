@@ -1,0 +1,99 @@
+// TMA stores (kilnc's default, --tma-store): which stores are staged in
+// shared memory, with which tensor map, and the protocol of a role that
+// stages one store per tile.
+//
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: kilnc %s -o %t/pkg
+// RUN: tr -d ' \n' < %t/pkg/gemm_n16.json | FileCheck %s --check-prefix=BF16
+// RUN: tr -d ' \n' < %t/pkg/gemm_f32.json | FileCheck %s --check-prefix=F32
+// RUN: kilnc %s --emit=ptx -o %t/all.ptx
+// RUN: FileCheck %s --check-prefix=ONE < %t/all.ptx
+// RUN: FileCheck %s --check-prefix=F32-PTX < %t/all.ptx
+// RUN: kilnc %s --tma-store=false -o %t/direct
+// RUN: tr -d ' \n' < %t/direct/gemm_n16.json | FileCheck %s --check-prefix=DIRECT
+// Ping-pong: each consumer role stages its own tile, on its own barrier.
+// RUN: kilnc %examples/gemm.mlir --tile=128x128 --pingpong --emit=ptx -o %t/pp.ptx
+// RUN: FileCheck %s --check-prefix=PP < %t/pp.ptx
+
+// C's tensor map has the staged chunk's box; the 32-byte rows of a bf16
+// chunk 16 wide take the 32-byte swizzle.
+// BF16: "name":"c","rank":2,"read":false,"swizzle":32,"tma":true,"tma_box":[128,16],"written":true
+// DIRECT: "name":"c","rank":2,"read":false,"tma":false,"written":true
+
+// An f32 C of 128 x 128 that no epilogue op splits into chunks: rows of
+// 512 bytes, which no swizzle spans, so a warp's writes of its 8 rows
+// would all meet in the same banks: stored from registers.
+// F32: "name":"c","rank":2,"read":false,"tma":false,"written":true
+// F32-PTX-LABEL: .entry gemm_f32(
+// F32-PTX-NOT: st.shared
+// F32-PTX: st.global.v2.b32
+
+// One store per tile: its slot is its own last use, so the first thread
+// waits for every copy to be read out and the role meets before writing
+// it, then again before the copy.
+// ONE-LABEL: .entry gemm_n16(
+// ONE: cp.async.bulk.wait_group.read 0;
+// ONE: bar.sync 1, 256;
+// ONE: st.shared.b32
+// ONE: fence.proxy.async.shared::cta;
+// ONE: bar.sync 1, 256;
+// ONE: cp.async.bulk.tensor.2d.global.shared::cta.bulk_group
+// ONE: cp.async.bulk.commit_group;
+// ONE: cp.async.bulk.wait_group 0;
+// ONE-LABEL: .entry gemm_f32(
+
+// PP-LABEL: .entry gemm_bf16_nt(
+// PP-DAG: bar.sync 1, 128;
+// PP-DAG: bar.sync 2, 128;
+// PP-DAG: cp.async.bulk.wait_group.read 6;
+// PP-LABEL: .entry gemm_f16_nn(
+
+tile.kernel @gemm_n16(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<16x64xbf16>,
+                      %c: !tile.desc<128x16xbf16>)
+    grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %c0 = arith.constant 0 : i32
+  %c16 = arith.constant 16 : i32
+  %c64 = arith.constant 64 : i32
+  %c128 = arith.constant 128 : i32
+  %m = arith.muli %pm, %c128 : i32
+  %n = arith.muli %pn, %c16 : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x16xf32>
+  %acc = scf.for %k = %c0 to %k_end step %c64 iter_args(%sum = %zero) -> (tensor<128x16xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt = tile.load %b[%n, %k] : !tile.desc<16x64xbf16> -> tensor<16x64xbf16>
+    %d = tile.dot %at, %bt, %sum transpose_b
+        : tensor<128x64xbf16>, tensor<16x64xbf16> -> tensor<128x16xf32>
+    scf.yield %d : tensor<128x16xf32>
+  }
+  %out = arith.truncf %acc : tensor<128x16xf32> to tensor<128x16xbf16>
+  tile.store %out, %c[%m, %n] : tensor<128x16xbf16>, !tile.desc<128x16xbf16>
+  tile.return
+}
+
+tile.kernel @gemm_f32(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<128x64xbf16>,
+                      %c: !tile.desc<128x128xf32>)
+    grid(%c[1], %c[0])
+    where(%a[1] == %b[1], %a[0] == %c[0], %b[0] == %c[1]) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %c128 = arith.constant 128 : i32
+  %m = arith.muli %pm, %c128 : i32
+  %n = arith.muli %pn, %c128 : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x128xf32>
+  %acc = scf.for %k = %c0 to %k_end step %c64 iter_args(%sum = %zero) -> (tensor<128x128xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt = tile.load %b[%n, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %d = tile.dot %at, %bt, %sum transpose_b
+        : tensor<128x64xbf16>, tensor<128x64xbf16> -> tensor<128x128xf32>
+    scf.yield %d : tensor<128x128xf32>
+  }
+  tile.store %acc, %c[%m, %n] : tensor<128x128xf32>, !tile.desc<128x128xf32>
+  tile.return
+}
