@@ -20,13 +20,19 @@
 // BF16: "name":"c","rank":2,"read":false,"swizzle":32,"tma":true,"tma_box":[128,16],"written":true
 // DIRECT: "name":"c","rank":2,"read":false,"tma":false,"written":true
 
-// An f32 C of 128 x 128 that no epilogue op splits into chunks: rows of
-// 512 bytes, which no swizzle spans, so a warp's writes of its 8 rows
-// would all meet in the same banks: stored from registers.
-// F32: "name":"c","rank":2,"read":false,"tma":false,"written":true
+// An f32 C of 128 x 128 that no epilogue op splits into chunks (64 KB, the
+// most that is staged): copied out in four boxes of 32 columns (128-byte
+// rows, the 128-byte swizzle), one bulk group for the store.
+// F32: "name":"c","rank":2,"read":false,"swizzle":128,"tma":true,"tma_box":[128,32],"written":true
 // F32-PTX-LABEL: .entry gemm_f32(
-// F32-PTX-NOT: st.shared
-// F32-PTX: st.global.v2.b32
+// F32-PTX-NOT: st.global
+// F32-PTX: st.shared.v2.b32
+// F32-PTX: bar.sync 1, 256;
+// F32-PTX-COUNT-4: cp.async.bulk.tensor.2d.global.shared::cta.bulk_group
+// F32-PTX-NEXT: // end inline asm
+// F32-PTX-NEXT: // begin inline asm
+// F32-PTX-NEXT: cp.async.bulk.commit_group;
+// F32-PTX-NOT: st.global
 
 // One store per tile: its slot is its own last use, so the first thread
 // waits for every copy to be read out and the role meets before writing

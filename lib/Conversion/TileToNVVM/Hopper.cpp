@@ -295,35 +295,44 @@ kiln::getTensorMapBox(BlockArgument arg,
   StoreOp store = getStagedStore(arg);
   if (isTmaLoaded(arg) || !store)
     return getTmaBox(desc, emitError);
-  // The staged tile, with the leading dimensions of 1 it leaves out.
-  ArrayRef<int64_t> shape = store.getValue().getType().getShape();
+  // The staged tile's rows by the box's columns, with the leading
+  // dimensions of 1 the tile leaves out.
+  auto plan = cast<DictionaryAttr>(store->getAttr(kTmaStoreAttrName));
+  int64_t rows = store.getValue().getType().getDimSize(0);
+  int64_t cols = plan.getAs<IntegerAttr>("box_cols").getInt();
   TmaBox box;
-  box.box.assign(desc.getRank() - shape.size(), 1);
-  llvm::append_range(box.box, shape);
-  box.swizzle = cast<DictionaryAttr>(store->getAttr(kTmaStoreAttrName))
-                    .getAs<IntegerAttr>("swizzle")
-                    .getInt();
-  box.chunkElems = shape.back();
-  box.rows = store.getValue().getType().getNumElements() / shape.back();
+  box.box.assign(desc.getRank() - 2, 1);
+  box.box.append({rows, cols});
+  box.swizzle = plan.getAs<IntegerAttr>("swizzle").getInt();
+  box.chunkElems = cols;
+  box.rows = rows;
   return box;
 }
 
-/// The swizzle (bytes) TMA applies to staged rows of `rowBytes`: the one
-/// whose span is the row, so that the rows an accumulator fragment's warp
-/// writes land in distinct banks; 0 where none spans the row.
-static int64_t getStagingSwizzle(int64_t rowBytes) {
-  return rowBytes == 32 || rowBytes == 64 || rowBytes == 128 ? rowBytes : 0;
+/// The columns of the boxes a staged tile of `type` is copied out in: rows
+/// of at most 128 bytes, which the swizzle of their size spans, so that the
+/// 8 rows a warp of an accumulator fragment writes land in distinct banks
+/// (tile-chunk-epilogue's chunks of 16 columns are one box each); 0 where
+/// the rows are under 32 bytes or do not split so.
+static int64_t getStagingBoxCols(RankedTensorType type) {
+  int64_t eltBytes = type.getElementTypeBitWidth() / 8;
+  int64_t cols = type.getDimSize(1);
+  int64_t boxCols = std::min(cols, 128 / eltBytes);
+  if (boxCols * eltBytes < 32 || !llvm::isPowerOf2_64(boxCols) ||
+      cols % boxCols != 0)
+    return 0;
+  return boxCols;
 }
 
 /// Whether a role's `stores` can be staged: accumulator tiles of 16- or
-/// 32-bit elements in rows a swizzle spans (tile-chunk-epilogue's chunks of
-/// 16 columns; unswizzled wider rows would put a warp's 8 rows in the same
-/// banks), each a TMA box, all stored from one block so that each
-/// runs once per pass over that block, in order (the bulk-group waits count
-/// on it), to descriptors no TMA load reads (one box per tensor map) and
-/// whose other staged stores have the same shape.
-static bool canStage(ArrayRef<StoreOp> stores,
-                     const llvm::DenseMap<Value, ArrayRef<int64_t>> &shapes) {
+/// 32-bit elements that split into boxes (getStagingBoxCols), all stored
+/// from one block so that each runs once per pass over that block, in
+/// order (the bulk-group waits count on it), to descriptors no TMA load
+/// reads (one box per tensor map) and whose other staged stores have the
+/// same box.
+static bool
+canStage(ArrayRef<StoreOp> stores,
+         const llvm::DenseMap<Value, std::pair<int64_t, int64_t>> &boxes) {
   Block *block = stores.front()->getBlock();
   for (StoreOp store : stores) {
     RankedTensorType type = store.getValue().getType();
@@ -332,11 +341,12 @@ static bool canStage(ArrayRef<StoreOp> stores,
         !isa_and_nonnull<MmaLayoutAttr>(type.getEncoding()) ||
         isTmaLoaded(store.getDesc()))
       return false;
-    int64_t rowBytes = type.getDimSize(1) * (type.getElementTypeBitWidth() / 8);
-    if (type.getDimSize(0) > 256 || getStagingSwizzle(rowBytes) == 0)
+    int64_t boxCols = getStagingBoxCols(type);
+    if (type.getDimSize(0) > 256 || boxCols == 0)
       return false;
-    auto it = shapes.find(store.getDesc());
-    if (it != shapes.end() && it->second != type.getShape())
+    auto it = boxes.find(store.getDesc());
+    if (it != boxes.end() &&
+        it->second != std::make_pair(type.getDimSize(0), boxCols))
       return false;
   }
   return true;
@@ -354,12 +364,13 @@ int64_t kiln::planTmaStores(KernelOp kernel, int64_t smemBytes) {
   // Barrier 0 is the CTA's (bar.sync 0 after the barriers' init); each
   // staging role gets its own, of 16.
   int64_t barrier = 1;
-  llvm::DenseMap<Value, ArrayRef<int64_t>> shapes;
+  // Each staged descriptor's box: rows, columns.
+  llvm::DenseMap<Value, std::pair<int64_t, int64_t>> boxes;
   for (auto ws : kernel.getBody().getOps<WarpSpecializeOp>()) {
     for (auto [index, role] : llvm::enumerate(ws.getRoles())) {
       SmallVector<StoreOp> stores;
       role.walk([&](StoreOp store) { stores.push_back(store); });
-      if (stores.empty() || barrier > 15 || !canStage(stores, shapes))
+      if (stores.empty() || barrier > 15 || !canStage(stores, boxes))
         continue;
       int64_t bytes = 0;
       for (StoreOp store : stores) {
@@ -376,6 +387,7 @@ int64_t kiln::planTmaStores(KernelOp kernel, int64_t smemBytes) {
       for (StoreOp store : stores) {
         RankedTensorType type = store.getValue().getType();
         int64_t eltBytes = type.getElementTypeBitWidth() / 8;
+        int64_t boxCols = getStagingBoxCols(type);
         // Store j's tile was last written `count` stores ago; the wait
         // before store j's barrier frees the tile of store j + 1.
         store->setAttr(
@@ -386,10 +398,11 @@ int64_t kiln::planTmaStores(KernelOp kernel, int64_t smemBytes) {
                     "wait", b.getI64IntegerAttr(count >= 2 ? count - 2 : -1)),
                 b.getNamedAttr("barrier", b.getI64IntegerAttr(barrier)),
                 b.getNamedAttr("threads", b.getI64IntegerAttr(threads)),
-                b.getNamedAttr("swizzle", b.getI64IntegerAttr(getStagingSwizzle(
-                                              type.getDimSize(1) * eltBytes))),
+                b.getNamedAttr("box_cols", b.getI64IntegerAttr(boxCols)),
+                b.getNamedAttr("swizzle",
+                               b.getI64IntegerAttr(boxCols * eltBytes)),
             }));
-        shapes[store.getDesc()] = type.getShape();
+        boxes[store.getDesc()] = {type.getDimSize(0), boxCols};
         offset += llvm::alignTo(type.getNumElements() * eltBytes,
                                 kTmaStoreStagingAlign);
       }
@@ -430,9 +443,10 @@ static void onFirstThread(OpBuilder &b, Location loc, Value tid,
 //      still reading shared memory: with `count` stores per pass, that
 //      frees the slot of the next store, written after the barrier;
 //   4. the role's named barrier: every thread's writes are done;
-//   5. the elected thread issues the bulk tensor copy and commits it as a
-//      group. The role does not wait for it: it drains under the next
-//      tile's MMAs, and the next wait of step 3 covers its slot.
+//   5. the elected thread issues the bulk tensor copies (one per box of
+//      the tile) and commits them as one group. The role does not wait for it:
+//      it drains under the next tile's MMAs, and the next wait of step 3 covers
+//      its slot.
 // With one store per pass (`wait` -1), the elected thread waits for all its
 // groups and the role meets once more before step 1. Each role waits for
 // every group before it ends (emitted by lowerRoles), so that no copy reads
@@ -458,7 +472,12 @@ void kiln::emitTmaStore(OpBuilder &b, StoreOp op, Value vector,
   RankedTensorType type = op.getValue().getType();
   DistributedLayoutAttr layout = getLayout(type);
   int64_t eltBytes = type.getElementTypeBitWidth() / 8;
-  int64_t rowBytes = type.getDimSize(1) * eltBytes;
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  // The tile is copied out in boxes of `boxCols` columns, side by side in
+  // the slot.
+  int64_t boxCols = get("box_cols");
+  int64_t rowBytes = boxCols * eltBytes;
+  int64_t boxBytes = rows * rowBytes;
   Value tid = emitLayoutThreadId(b, loc, op);
 
   if (wait < 0) {
@@ -484,23 +503,31 @@ void kiln::emitTmaStore(OpBuilder &b, StoreOp op, Value vector,
       Value col = coords[r][1];
       if (v > 0)
         col = arith::AddIOp::create(b, loc, col, emitI32(b, loc, v));
+      Value boxStart;
+      if (cols > boxCols) {
+        Value box = arith::ShRUIOp::create(
+            b, loc, col, emitI32(b, loc, llvm::Log2_64(boxCols)));
+        boxStart =
+            arith::MulIOp::create(b, loc, box, emitI32(b, loc, boxBytes));
+        col = arith::AndIOp::create(b, loc, col, emitI32(b, loc, boxCols - 1));
+      }
       Value byte =
           arith::MulIOp::create(b, loc, col, emitI32(b, loc, eltBytes));
       Value unit = arith::ShRUIOp::create(b, loc, byte, emitI32(b, loc, 4));
       Value within = arith::AndIOp::create(b, loc, byte, emitI32(b, loc, 15));
-      if (swizzle != 0) {
-        Value phase = arith::ShRUIOp::create(
-            b, loc, row, emitI32(b, loc, llvm::Log2_64(128 / swizzle)));
-        phase = arith::AndIOp::create(b, loc, phase,
-                                      emitI32(b, loc, swizzle / 16 - 1));
-        unit = arith::XOrIOp::create(b, loc, unit, phase);
-      }
+      Value phase = arith::ShRUIOp::create(
+          b, loc, row, emitI32(b, loc, llvm::Log2_64(128 / swizzle)));
+      phase = arith::AndIOp::create(b, loc, phase,
+                                    emitI32(b, loc, swizzle / 16 - 1));
+      unit = arith::XOrIOp::create(b, loc, unit, phase);
       Value offset =
           arith::MulIOp::create(b, loc, row, emitI32(b, loc, rowBytes));
       offset = arith::AddIOp::create(
           b, loc, offset,
           arith::ShLIOp::create(b, loc, unit, emitI32(b, loc, 4)));
       offset = arith::AddIOp::create(b, loc, offset, within);
+      if (boxStart)
+        offset = arith::AddIOp::create(b, loc, offset, boxStart);
       addresses.push_back(sharedPtrAt(b, loc, slot, offset));
     }
     emitRunStoreAt(b, loc, addresses, ArrayRef<Value>(elems).slice(r, run));
@@ -521,14 +548,24 @@ void kiln::emitTmaStore(OpBuilder &b, StoreOp op, Value vector,
     std::string text = "cp.async.bulk.tensor." + std::to_string(rank) +
                        "d.global.shared::cta.bulk_group [$0, {" + coordText +
                        "}], [$1];";
-    SmallVector<Value> operands = {
-        tensorMap, LLVM::PtrToIntOp::create(b, loc, b.getI32Type(), slot)};
-    for (int64_t d = rank - 1; d >= 0; --d)
-      operands.push_back(origin[d]);
     std::string constraints = "l,r";
     for (int64_t d = 0; d < rank; ++d)
       constraints += ",r";
-    emitPtx(b, loc, text, operands, constraints);
+    // One copy per box, one bulk group per store.
+    for (int64_t box = 0; box < cols / boxCols; ++box) {
+      Value inner = origin.back();
+      if (box > 0)
+        inner = arith::AddIOp::create(b, loc, inner,
+                                      emitI32(b, loc, box * boxCols));
+      SmallVector<Value> operands = {
+          tensorMap,
+          LLVM::PtrToIntOp::create(b, loc, b.getI32Type(),
+                                   sharedPtrAt(b, loc, slot, box * boxBytes)),
+          inner};
+      for (int64_t d = rank - 2; d >= 0; --d)
+        operands.push_back(origin[d]);
+      emitPtx(b, loc, text, operands, constraints);
+    }
     emitPtx(b, loc, "cp.async.bulk.commit_group;");
   });
 }
