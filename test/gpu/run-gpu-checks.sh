@@ -18,7 +18,7 @@
 #    the best variant per shape, and the one a --variants launcher chooses;
 #    then attention's TFLOP/s against PyTorch's SDPA where python3 has it.
 # 3. compute-sanitizer memcheck, racecheck and synccheck on three small GEMM
-#    shapes and one attention shape of two heads (SKIP where the tool
+#    shapes (plain, persistent and ping-pong kernels) and attention shapes (SKIP where the tool
 #    refuses the GPU, as under gVisor).
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
 # that need its layout are skipped; the whole run keeps inside BUDGET
@@ -329,12 +329,14 @@ elif skip_hung nt "compute-sanitizer"; then
   :
 else
   # With a persistent variant where staged: 4096x2048x64 gives its CTAs two
-  # tiles each, so the TMA stores reuse their staging slots.
-  persistent=()
-  [ -e "$here/variants/t128x256p/gemm_bf16_nt_bf16.cubin" ] &&
-    persistent=(--kernel "$here/variants/t128x256p/gemm_bf16_nt_bf16")
+  # tiles each, so the TMA stores reuse their staging slots; and a
+  # ping-pong f32 output, staged whole and copied out in four boxes.
+  more=()
+  for v in t128x256p/gemm_bf16_nt_bf16 t128x128pp/gemm_bf16_nt_f32; do
+    [ -e "$here/variants/$v.cubin" ] && more+=(--kernel "$here/variants/$v")
+  done
   sanitize "" 120 "$bin" $dry --watchdog 110 --layout nt --check \
-    --kernel "$k/gemm_bf16_nt_bf16" "${persistent[@]}" 256x512x1024 127x136x72 4096x2048x64
+    --kernel "$k/gemm_bf16_nt_bf16" "${more[@]}" 256x512x1024 127x136x72 4096x2048x64
 fi
 if [ -n "$cs" ] && [ -x "$abin" ] && [ -z "$att_hung" ]; then
   sanitize " attention, one head" 90 "$abin" $dry --watchdog 80 --kernel "$k/attention_fwd" 128x200x64
