@@ -18,7 +18,8 @@
 #    the best variant per shape, and the one a --variants launcher chooses;
 #    then attention's TFLOP/s against PyTorch's SDPA where python3 has it.
 # 3. compute-sanitizer memcheck, racecheck and synccheck on three small GEMM
-#    shapes (plain, persistent and ping-pong kernels) and attention shapes (SKIP where the tool
+#    shapes (plain, persistent and ping-pong kernels) and two attention
+#    shapes (SKIP where the tool
 #    refuses the GPU, as under gVisor).
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
 # that need its layout are skipped; the whole run keeps inside BUDGET
