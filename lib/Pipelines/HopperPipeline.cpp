@@ -37,7 +37,7 @@ void kiln::buildHopperPipeline(OpPassManager &pm,
        /*consumerRegisters=*/0}));
   pm.addPass(aref::createArefPipelinePass({options.depth, /*smemBudget=*/229376,
                                            options.mmaOverlap, options.pingpong,
-                                           options.tmaStore}));
+                                           options.tmaStore ? 1 : 0}));
   // A pipeline that could deadlock or race is an error here, before any
   // code is emitted.
   pm.addPass(aref::createArefVerifyProtocolPass());

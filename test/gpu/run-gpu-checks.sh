@@ -18,7 +18,7 @@
 #    the best variant per shape, and the one a --variants launcher chooses;
 #    then attention's TFLOP/s against PyTorch's SDPA where python3 has it.
 # 3. compute-sanitizer memcheck, racecheck and synccheck on three small GEMM
-#    shapes (plain, persistent and ping-pong kernels) and two attention
+#    shapes (a plain kernel and two persistent ones) and two attention
 #    shapes (SKIP where the tool
 #    refuses the GPU, as under gVisor).
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
@@ -329,11 +329,12 @@ if [ -z "$cs" ]; then
 elif skip_hung nt "compute-sanitizer"; then
   :
 else
-  # With a persistent variant where staged: 4096x2048x64 gives its CTAs two
-  # tiles each, so the TMA stores reuse their staging slots; and a
-  # ping-pong f32 output, staged whole and copied out in four boxes.
+  # With persistent variants where staged: 4096x2048x64 gives their CTAs
+  # several tiles each, so the TMA stores reuse their staging slots; the
+  # f32 output of 128x128 tiles is staged whole and copied out in four
+  # boxes.
   more=()
-  for v in t128x256p/gemm_bf16_nt_bf16 t128x128pp/gemm_bf16_nt_f32; do
+  for v in t128x256p/gemm_bf16_nt_bf16 t128x128p/gemm_bf16_nt_f32; do
     [ -e "$here/variants/$v.cubin" ] && more+=(--kernel "$here/variants/$v")
   done
   sanitize "" 120 "$bin" $dry --watchdog 110 --layout nt --check \

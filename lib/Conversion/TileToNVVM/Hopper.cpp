@@ -325,92 +325,92 @@ static int64_t getStagingBoxCols(RankedTensorType type) {
 }
 
 /// Whether a role's `stores` can be staged: accumulator tiles of 16- or
-/// 32-bit elements that split into boxes (getStagingBoxCols), all stored
-/// from one block so that each runs once per pass over that block, in
-/// order (the bulk-group waits count on it), to descriptors no TMA load
-/// reads (one box per tensor map) and whose other staged stores have the
-/// same box.
+/// 32-bit elements (mayStageForTmaStore) that split into boxes
+/// (getStagingBoxCols), all stored from one block so that each runs once
+/// per pass over that block, in order (the bulk-group waits count on it),
+/// with one box per descriptor (its tensor map's). `boxes` holds the boxes
+/// of the descriptors staged so far; this role's are added where it can be
+/// staged.
 static bool
 canStage(ArrayRef<StoreOp> stores,
-         const llvm::DenseMap<Value, std::pair<int64_t, int64_t>> &boxes) {
+         llvm::DenseMap<Value, std::pair<int64_t, int64_t>> &boxes) {
   Block *block = stores.front()->getBlock();
+  llvm::DenseMap<Value, std::pair<int64_t, int64_t>> mine = boxes;
   for (StoreOp store : stores) {
     RankedTensorType type = store.getValue().getType();
     if (store->getBlock() != block || !mayStageForTmaStore(store) ||
         type.getRank() != 2 ||
-        !isa_and_nonnull<MmaLayoutAttr>(type.getEncoding()) ||
-        isTmaLoaded(store.getDesc()))
+        !isa_and_nonnull<MmaLayoutAttr>(type.getEncoding()))
       return false;
     int64_t boxCols = getStagingBoxCols(type);
     if (type.getDimSize(0) > 256 || boxCols == 0)
       return false;
-    auto it = boxes.find(store.getDesc());
-    if (it != boxes.end() &&
-        it->second != std::make_pair(type.getDimSize(0), boxCols))
+    auto box = std::make_pair(type.getDimSize(0), boxCols);
+    auto [it, added] = mine.try_emplace(store.getDesc(), box);
+    if (!added && it->second != box)
       return false;
   }
+  boxes = std::move(mine);
   return true;
 }
 
 int64_t kiln::planTmaStores(KernelOp kernel, int64_t smemBytes) {
   if (!kernel.getTmaStore())
     return smemBytes;
-  Builder b(kernel.getContext());
-  // planSharedMemory's total has an atom for aligning the base; the
-  // staging tiles go after the arefs, before it.
-  int64_t end = smemBytes == 0 ? 0 : smemBytes - kSwizzleAtomBytes;
-  int64_t offset = llvm::alignTo(end, kTmaStoreStagingAlign);
-  bool staged = false;
-  // Barrier 0 is the CTA's (bar.sync 0 after the barriers' init); each
-  // staging role gets its own, of 16.
-  int64_t barrier = 1;
-  // Each staged descriptor's box: rows, columns.
+  // The roles whose stores can be staged, and the shared memory they take
+  // together; all or none of them are staged.
+  struct Role {
+    SmallVector<StoreOp> stores;
+    int64_t threads;
+  };
+  SmallVector<Role> roles;
   llvm::DenseMap<Value, std::pair<int64_t, int64_t>> boxes;
+  int64_t bytes = 0;
   for (auto ws : kernel.getBody().getOps<WarpSpecializeOp>()) {
-    for (auto [index, role] : llvm::enumerate(ws.getRoles())) {
-      SmallVector<StoreOp> stores;
-      role.walk([&](StoreOp store) { stores.push_back(store); });
-      if (stores.empty() || barrier > 15 || !canStage(stores, boxes))
+    for (auto [index, region] : llvm::enumerate(ws.getRoles())) {
+      Role role{{}, 32 * int64_t(ws.getWarps()[index])};
+      region.walk([&](StoreOp store) { role.stores.push_back(store); });
+      if (role.stores.empty() || !canStage(role.stores, boxes))
         continue;
-      int64_t bytes = 0;
-      for (StoreOp store : stores) {
-        RankedTensorType type = store.getValue().getType();
-        bytes += llvm::alignTo(type.getNumElements() *
-                                   (type.getElementTypeBitWidth() / 8),
-                               kTmaStoreStagingAlign);
-      }
-      if (bytes > kMaxTmaStoreStagingBytes ||
-          offset + bytes + kSwizzleAtomBytes > hopper::kMaxSharedMemory)
-        continue;
-      int64_t count = stores.size();
-      int64_t threads = 32 * int64_t(ws.getWarps()[index]);
-      for (StoreOp store : stores) {
-        RankedTensorType type = store.getValue().getType();
-        int64_t eltBytes = type.getElementTypeBitWidth() / 8;
-        int64_t boxCols = getStagingBoxCols(type);
-        // Store j's tile was last written `count` stores ago; the wait
-        // before store j's barrier frees the tile of store j + 1.
-        store->setAttr(
-            kTmaStoreAttrName,
-            b.getDictionaryAttr({
-                b.getNamedAttr("slot", b.getI64IntegerAttr(offset)),
-                b.getNamedAttr(
-                    "wait", b.getI64IntegerAttr(count >= 2 ? count - 2 : -1)),
-                b.getNamedAttr("barrier", b.getI64IntegerAttr(barrier)),
-                b.getNamedAttr("threads", b.getI64IntegerAttr(threads)),
-                b.getNamedAttr("box_cols", b.getI64IntegerAttr(boxCols)),
-                b.getNamedAttr("swizzle",
-                               b.getI64IntegerAttr(boxCols * eltBytes)),
-            }));
-        boxes[store.getDesc()] = {type.getDimSize(0), boxCols};
-        offset += llvm::alignTo(type.getNumElements() * eltBytes,
-                                kTmaStoreStagingAlign);
-      }
-      ++barrier;
-      staged = true;
+      for (StoreOp store : role.stores)
+        bytes += getTmaStoreStagingBytes(store.getValue().getType());
+      roles.push_back(std::move(role));
     }
   }
-  return staged ? offset + kSwizzleAtomBytes : smemBytes;
+  // planSharedMemory's total has an atom for aligning the base; the
+  // staging tiles go after the arefs, before it. Barrier 0 is the CTA's
+  // (bar.sync 0 after the barriers' init); each staging role gets its own,
+  // of 16.
+  int64_t end = smemBytes == 0 ? 0 : smemBytes - kSwizzleAtomBytes;
+  int64_t offset = llvm::alignTo(end, kTmaStoreStagingAlign);
+  if (roles.empty() || roles.size() > 15 || bytes > kMaxTmaStoreStagingBytes ||
+      offset + bytes + kSwizzleAtomBytes > hopper::kMaxSharedMemory)
+    return smemBytes;
+  Builder b(kernel.getContext());
+  for (auto [index, role] : llvm::enumerate(roles)) {
+    int64_t count = role.stores.size();
+    for (StoreOp store : role.stores) {
+      RankedTensorType type = store.getValue().getType();
+      int64_t eltBytes = type.getElementTypeBitWidth() / 8;
+      int64_t boxCols = getStagingBoxCols(type);
+      // Store j's tile was last written `count` stores ago; the wait before
+      // store j's barrier frees the tile of store j + 1.
+      store->setAttr(
+          kTmaStoreAttrName,
+          b.getDictionaryAttr({
+              b.getNamedAttr("slot", b.getI64IntegerAttr(offset)),
+              b.getNamedAttr("wait",
+                             b.getI64IntegerAttr(count >= 2 ? count - 2 : -1)),
+              b.getNamedAttr("barrier", b.getI64IntegerAttr(index + 1)),
+              b.getNamedAttr("threads", b.getI64IntegerAttr(role.threads)),
+              b.getNamedAttr("box_cols", b.getI64IntegerAttr(boxCols)),
+              b.getNamedAttr("swizzle",
+                             b.getI64IntegerAttr(boxCols * eltBytes)),
+          }));
+      offset += getTmaStoreStagingBytes(type);
+    }
+  }
+  return offset + kSwizzleAtomBytes;
 }
 
 /// A side-effecting PTX statement.

@@ -61,8 +61,9 @@ inline constexpr llvm::StringLiteral kTmaStoreAttrName = "kiln.tma_store";
 /// tile of shared memory the role writes and TMA then copies out, so the
 /// role goes on to its next tile while the copy drains. `smemBytes` is the
 /// shared memory planned for the arefs (planSharedMemory); returns it with
-/// the staging tiles. Roles whose stores do not qualify, or that would not
-/// fit, keep direct stores.
+/// the staging tiles. Roles whose stores do not qualify keep direct stores,
+/// and so do all where the staging would pass kMaxTmaStoreStagingBytes or
+/// not fit the CTA.
 int64_t planTmaStores(tile::KernelOp kernel, int64_t smemBytes);
 
 /// Lowers a tile.store that planTmaStores staged: the role writes the tile

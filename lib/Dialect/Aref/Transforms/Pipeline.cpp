@@ -370,12 +370,10 @@ LogicalResult ArefPipelinePass::pipeline(tile::KernelOp kernel,
   }
   // Tiles staged for TMA stores take shared memory beside the slots; the
   // kernel's attribute carries the choice to convert-tile-to-nvvm.
-  int64_t staging = 0;
-  if (tmaStore || kernel.getTmaStore()) {
-    kernel.setTmaStore(true);
-    for (Region &role : ws.getRoles())
-      staging += tile::getTmaStoreStagingBytes(role);
-  }
+  // The option, where given, overrides the attribute.
+  bool staged = tmaStore < 0 ? kernel.getTmaStore() : tmaStore > 0;
+  kernel.setTmaStore(staged);
+  int64_t staging = staged ? tile::getTmaStoreStagingBytes(ws) : 0;
   chooseDepths(kernel, creates, ws, staging);
 
   // The arefs that carry tiles; the turn-taking tokens come after them.
@@ -442,7 +440,6 @@ constexpr int64_t kArefAtomBytes = 1024;
 /// many slots as the shared-memory budget holds for all arefs that are
 /// refilled in a loop, beside `reservedBytes` (TMA store staging). An aref
 /// filled once needs one slot.
-
 void ArefPipelinePass::chooseDepths(tile::KernelOp kernel,
                                     ArrayRef<CreateOp> creates,
                                     tile::WarpSpecializeOp ws,

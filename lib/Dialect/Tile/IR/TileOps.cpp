@@ -862,19 +862,26 @@ bool kiln::tile::mayStageForTmaStore(StoreOp store) {
   auto arg = dyn_cast<BlockArgument>(store.getDesc());
   if (!arg || !isa<KernelOp>(arg.getOwner()->getParentOp()))
     return false;
+  if (llvm::any_of(arg.getUsers(), [](Operation *user) {
+        return isa<LoadOp, ScalarLoadOp, AsyncLoadOp>(user);
+      }))
+    return false;
   unsigned bits = store.getValue().getType().getElementTypeBitWidth();
   return bits == 16 || bits == 32;
 }
 
-int64_t kiln::tile::getTmaStoreStagingBytes(Region &role) {
+int64_t kiln::tile::getTmaStoreStagingBytes(RankedTensorType type) {
+  return llvm::alignTo(type.getNumElements() *
+                           (type.getElementTypeBitWidth() / 8),
+                       kTmaStoreStagingAlign);
+}
+
+int64_t kiln::tile::getTmaStoreStagingBytes(WarpSpecializeOp ws) {
   int64_t bytes = 0;
   bool stageable = true;
-  role.walk([&](StoreOp store) {
+  ws.walk([&](StoreOp store) {
     stageable &= mayStageForTmaStore(store);
-    RankedTensorType type = store.getValue().getType();
-    bytes += llvm::alignTo(type.getNumElements() *
-                               (type.getElementTypeBitWidth() / 8),
-                           kTmaStoreStagingAlign);
+    bytes += getTmaStoreStagingBytes(store.getValue().getType());
   });
   return stageable && bytes <= kMaxTmaStoreStagingBytes ? bytes : 0;
 }

@@ -88,10 +88,10 @@ def ArefPipelinePass : Pass<"aref-pipeline", "::mlir::ModuleOp"> {
     Option<"pingpong", "pingpong", "bool", /*default=*/"false",
            "Two consumer warp groups take a persistent kernel's tiles in "
            "turn (else: the kernel's pingpong attribute)">,
-    Option<"tmaStore", "tma-store", "bool", /*default=*/"false",
+    Option<"tmaStore", "tma-store", "int64_t", /*default=*/"-1",
            "Consumers store accumulator tiles with TMA through shared "
-           "memory (else: the kernel's tma_store attribute); their staging "
-           "buffers come out of the slots' budget">,
+           "memory: 1 yes, 0 no, -1 as the kernel's tma_store attribute "
+           "says; their staging buffers come out of the slots' budget">,
   ];
   let dependentDialects = ["::kiln::aref::ArefDialect",
                            "::kiln::tile::TileDialect",

@@ -30,22 +30,28 @@ int64_t getGridDivisor(KernelOp kernel, GridExtentAttr extent);
 /// has one.
 mlir::InFlightDiagnostic emitLocatedOpError(mlir::Operation *op);
 
-/// Shared memory a kernel with `tma_store` may stage its stores in; where
-/// a role's stores need more, they write global memory directly (the aref
-/// slots would lose too much depth).
+/// Shared memory a kernel with `tma_store` may stage its stores in, all
+/// roles together; where they need more, they write global memory directly
+/// (the aref slots would lose too much depth).
 constexpr int64_t kMaxTmaStoreStagingBytes = 64 * 1024;
 /// The alignment of each staged tile (the 128-byte swizzle's atom).
 constexpr int64_t kTmaStoreStagingAlign = 1024;
 
 /// Whether `store` may be staged for TMA at all: it writes a tile of 16- or
-/// 32-bit elements to a kernel argument. convert-tile-to-nvvm decides the
-/// rest (an accumulator layout; see TmaStore.cpp).
+/// 32-bit elements to a kernel argument that the kernel does not read (a
+/// read after a TMA store of the same tile could see the old data: the
+/// store completes asynchronously). convert-tile-to-nvvm decides the rest
+/// (an accumulator layout, one block; planTmaStores in
+/// lib/Conversion/TileToNVVM/Hopper.cpp).
 bool mayStageForTmaStore(StoreOp store);
 
-/// The shared memory `role`'s stores take when staged for TMA store: each
-/// tile at an aligned slot; 0 where some store may not be staged or the
-/// total passes kMaxTmaStoreStagingBytes.
-int64_t getTmaStoreStagingBytes(mlir::Region &role);
+/// The shared memory a staged tile of `type` takes: its bytes, aligned.
+int64_t getTmaStoreStagingBytes(mlir::RankedTensorType type);
+
+/// The shared memory the stores of `ws`'s roles take when staged for TMA
+/// store; 0 where some store may not be staged or the total passes
+/// kMaxTmaStoreStagingBytes.
+int64_t getTmaStoreStagingBytes(WarpSpecializeOp ws);
 } // namespace kiln::tile
 
 #endif // KILN_DIALECT_TILE_IR_TILEOPS_H

@@ -49,7 +49,8 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     `pingpong` (two consumer warp groups taking the tiles in turn; needs
     `persistent`), `tile_shape` (M, N and K of the dots, see `tile-retile`),
     `tma_store` (consumers store accumulator tiles through shared memory
-    with TMA, see `convert-tile-to-nvvm`). The names of
+    with TMA, see `convert-tile-to-nvvm`; the shipped pipeline does so
+    unless `--tma-store=false`). The names of
     the arguments in the source are kept (`arg_names`): printed IR and the
     generated launchers use them.
 
