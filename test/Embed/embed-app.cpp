@@ -6,12 +6,13 @@
 //
 // Built against an installed Kiln: kiln_add_kernels(embed-app gemm.mlir
 // OPTIONS --variants=...) compiles examples/gemm.mlir with kilnc at build
-// time, each kernel in three variants, and links the launchers of gemm.h.
+// time, each kernel in four variants, and links the launchers of gemm.h.
 // Calls gemm_bf16_nt: C (M x N) = A (M x K) B (N x K)^T, all bf16 and
 // row-major; the launcher picks a variant per launch.
 //
 //   embed-app checks        the variants and which one each GEMM shape of
-//                           the benchmark gets on a 132-SM GPU; bad
+//                           the benchmark gets on a 132-SM GPU, and a C
+//                           whose rows TMA cannot move; bad
 //                           launches, each rejected with a message that
 //                           names the argument and the rule. Needs no GPU
 //                           (device addresses are made up: validation comes
@@ -72,7 +73,9 @@ bool expectRejected(const char *what, const kiln_tensor &a,
 }
 
 /// The variants, and the one the launcher would choose for each benchmark
-/// shape on a GPU of 132 SMs (an H100 SXM or H200).
+/// shape on a GPU of 132 SMs (an H100 SXM or H200), and for a C whose rows
+/// of 200 bytes TMA cannot store (only the variant that stores C from
+/// registers takes it).
 bool printChoices() {
   size_t count = kiln_gemm_bf16_nt_num_variants();
   std::printf("variants:");
@@ -90,7 +93,7 @@ bool printChoices() {
                                {4096, 14336, 4096}, {4096, 4096, 14336},
                                {512, 4096, 4096},   {16384, 1024, 8192},
                                {2048, 2048, 2048},  {8192, 8192, 1024}};
-  for (const auto &s : shapes) {
+  auto choose = [&](const int64_t s[3], const char *what) {
     kiln_tensor a = matrix(fakeAddress(1), KILN_DTYPE_BF16, s[0], s[2]);
     kiln_tensor b = matrix(fakeAddress(2), KILN_DTYPE_BF16, s[1], s[2]);
     kiln_tensor c = matrix(fakeAddress(3), KILN_DTYPE_BF16, s[0], s[1]);
@@ -101,11 +104,16 @@ bool printChoices() {
       std::printf("choice: %s\n", st.message().c_str());
       return false;
     }
-    std::printf("%lldx%lldx%lld on 132 SMs: %s\n", (long long)s[0],
-                (long long)s[1], (long long)s[2],
+    std::printf("%lldx%lldx%lld%s on 132 SMs: %s\n", (long long)s[0],
+                (long long)s[1], (long long)s[2], what,
                 kiln_gemm_bf16_nt_variant_name(chosen));
-  }
-  return true;
+    return true;
+  };
+  for (const auto &s : shapes)
+    if (!choose(s, ""))
+      return false;
+  const int64_t narrow[3] = {4096, 100, 4096};
+  return choose(narrow, " (C rows of 200 bytes)");
 }
 
 int runChecks() {
@@ -150,12 +158,13 @@ int runChecks() {
   inPlace.data = a.data;
   ok &= expectRejected("C over A", a, b, inPlace);
 
-  kiln::Status s = kiln::kernels::gemm_bf16_nt_variant(3, a, b, c);
-  std::printf("variant 3: %s: %s\n", kiln_status_string(s.code()),
+  size_t past = kiln_gemm_bf16_nt_num_variants();
+  kiln::Status s = kiln::kernels::gemm_bf16_nt_variant(past, a, b, c);
+  std::printf("variant %zu: %s: %s\n", past, kiln_status_string(s.code()),
               s.message().c_str());
   ok &= s.code() == KILN_ERROR_INVALID_VALUE;
-  ok &= kiln_gemm_bf16_nt_variant_name(3) == nullptr &&
-        kiln_gemm_bf16_nt_variant_desc(3) == nullptr;
+  ok &= kiln_gemm_bf16_nt_variant_name(past) == nullptr &&
+        kiln_gemm_bf16_nt_variant_desc(past) == nullptr;
   return ok ? 0 : 1;
 }
 

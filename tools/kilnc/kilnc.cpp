@@ -126,7 +126,8 @@ cl::opt<bool> tmaStore(
 cl::opt<std::string> variantList(
     "variants",
     cl::desc("Build every kernel in several variants, comma-separated "
-             "MxN[xK][p|pp] (p: persistent, pp: ping-pong), e.g. "
+             "MxN[xK][p|pp][d] (p: persistent, pp: ping-pong, d: outputs "
+             "stored from registers, not with TMA), e.g. "
              "128x256p,128x128p,64x256pp; each kernel's launcher then picks "
              "one per launch (kiln_kernel_choose: least work per SM, then "
              "the larger tile, a persistent kernel, the earlier listed)"),
@@ -294,11 +295,16 @@ std::optional<TileShape> parseTileShape(llvm::StringRef text) {
 struct VariantSpec {
   TileShape tile;
   bool persistent = false, pingpong = false;
+  /// Outputs stored from registers (--tma-store=false): such a variant
+  /// takes tensors whose rows TMA cannot move (pitches that are not
+  /// multiples of 16 bytes), so a launcher can fall back to it.
+  bool directStores = false;
 };
 
-/// "MxN[xK][p|pp]", or std::nullopt.
+/// "MxN[xK][p|pp][d]", or std::nullopt.
 std::optional<VariantSpec> parseVariant(llvm::StringRef spec) {
   VariantSpec v;
+  v.directStores = spec.consume_back("d");
   if (spec.consume_back("pp"))
     v.persistent = v.pingpong = true;
   else if (spec.consume_back("p"))
@@ -650,8 +656,9 @@ int main(int argc, char **argv) {
       std::optional<VariantSpec> v = parseVariant(spec);
       if (!v) {
         error() << "--variants: '" << spec
-                << "' is not MxN[xK][p|pp] with positive extents (p: "
-                   "persistent, pp: ping-pong)\n";
+                << "' is not MxN[xK][p|pp][d] with positive extents (p: "
+                   "persistent, pp: ping-pong, d: outputs stored from "
+                   "registers)\n";
         return 1;
       }
       if (llvm::any_of(builds,
@@ -666,6 +673,7 @@ int main(int argc, char **argv) {
       vopts.tileK = v->tile.k;
       vopts.persistent = v->persistent;
       vopts.pingpong = v->pingpong;
+      vopts.tmaStore = options.tmaStore && !v->directStores;
       builds.push_back({spec.str(), std::make_unique<Compiler>(target, vopts)});
     }
   }
