@@ -68,7 +68,7 @@ int64_t planTmaStores(tile::KernelOp kernel, int64_t smemBytes);
 
 /// Lowers a tile.store that planTmaStores staged: the role writes the tile
 /// into its slot (swizzled as the tensor map reads it), and its elected
-/// thread issues the bulk tensor copy (see the definition).
+/// thread issues the bulk tensor copies (see the definition).
 void emitTmaStore(mlir::OpBuilder &b, tile::StoreOp op, mlir::Value vector,
                   mlir::ValueRange origin, mlir::Value tensorMap);
 
