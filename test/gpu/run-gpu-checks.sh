@@ -19,8 +19,7 @@
 #    then attention's TFLOP/s against PyTorch's SDPA where python3 has it.
 # 3. compute-sanitizer memcheck, racecheck and synccheck on three small GEMM
 #    shapes (a plain kernel and two persistent ones) and two attention
-#    shapes (SKIP where the tool
-#    refuses the GPU, as under gVisor).
+#    shapes (SKIP where the tool refuses the GPU, as under gVisor).
 # A kernel that hangs is reported (HANG, exit 3) after 30 s, and the steps
 # that need its layout are skipped; the whole run keeps inside BUDGET
 # seconds (default 540), skipping what no longer fits, so its summary
