@@ -69,6 +69,13 @@
 // TWO-NOT: st.shared
 // TWO: st.global
 // TWO-NOT: st.shared
+// TWO-LABEL: .entry overwrite(
+// Two stores of one tile (in 16-column chunks, the same chunks twice):
+// bulk copies complete in no set order, and the second must win, as it
+// does from registers.
+// TWO-NOT: st.shared
+// TWO: st.global
+// TWO-NOT: st.shared
 // TWO-LABEL: .entry staged_by_attribute(
 // TWO: cp.async.bulk.tensor.2d.global.shared::cta.bulk_group
 
@@ -189,6 +196,36 @@ tile.kernel @read_back(%a: !tile.desc<128x64xbf16>, %b: !tile.desc<128x64xbf16>,
     %new = arith.addf %old, %acc : tensor<128x128xf32>
     tile.store %new, %c[%m, %n] : tensor<128x128xf32>, !tile.desc<128x128xf32>
   }
+  tile.return
+}
+
+tile.kernel @overwrite(%a: !tile.desc<128x64xbf16>, %b1: !tile.desc<128x64xbf16>,
+                       %b2: !tile.desc<128x64xbf16>, %c: !tile.desc<128x128xbf16>)
+    grid(%c[1], %c[0])
+    where(%a[1] == %b1[1], %a[1] == %b2[1], %a[0] == %c[0], %b1[0] == %c[1]) {
+  %pn = tile.program_id x
+  %pm = tile.program_id y
+  %c0 = arith.constant 0 : i32
+  %c64 = arith.constant 64 : i32
+  %c128 = arith.constant 128 : i32
+  %m = arith.muli %pm, %c128 : i32
+  %n = arith.muli %pn, %c128 : i32
+  %k_end = tile.dim %a, 1 : !tile.desc<128x64xbf16>
+  %zero = arith.constant dense<0.0> : tensor<128x128xf32>
+  %acc:2 = scf.for %k = %c0 to %k_end step %c64 iter_args(%s1 = %zero, %s2 = %zero) -> (tensor<128x128xf32>, tensor<128x128xf32>) : i32 {
+    %at = tile.load %a[%m, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt1 = tile.load %b1[%n, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %bt2 = tile.load %b2[%n, %k] : !tile.desc<128x64xbf16> -> tensor<128x64xbf16>
+    %d1 = tile.dot %at, %bt1, %s1 transpose_b
+        : tensor<128x64xbf16>, tensor<128x64xbf16> -> tensor<128x128xf32>
+    %d2 = tile.dot %at, %bt2, %s2 transpose_b
+        : tensor<128x64xbf16>, tensor<128x64xbf16> -> tensor<128x128xf32>
+    scf.yield %d1, %d2 : tensor<128x128xf32>, tensor<128x128xf32>
+  }
+  %o1 = arith.truncf %acc#0 : tensor<128x128xf32> to tensor<128x128xbf16>
+  %o2 = arith.truncf %acc#1 : tensor<128x128xf32> to tensor<128x128xbf16>
+  tile.store %o1, %c[%m, %n] : tensor<128x128xbf16>, !tile.desc<128x128xbf16>
+  tile.store %o2, %c[%m, %n] : tensor<128x128xbf16>, !tile.desc<128x128xbf16>
   tile.return
 }
 

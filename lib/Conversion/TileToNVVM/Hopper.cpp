@@ -34,6 +34,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -324,13 +325,44 @@ static int64_t getStagingBoxCols(RankedTensorType type) {
   return boxCols;
 }
 
+/// A store's last coordinate as `base + offset` with a constant offset (0
+/// where it is not an addition of a constant).
+static std::pair<Value, int64_t> splitConstantOffset(Value coord) {
+  if (auto add = coord.getDefiningOp<arith::AddIOp>()) {
+    llvm::APInt c;
+    if (matchPattern(add.getRhs(), m_ConstantInt(&c)))
+      return {add.getLhs(), c.getSExtValue()};
+    if (matchPattern(add.getLhs(), m_ConstantInt(&c)))
+      return {add.getRhs(), c.getSExtValue()};
+  }
+  return {coord, 0};
+}
+
+/// Whether two stores of one role to one tensor write disjoint tiles, as
+/// the column chunks of tile-chunk-epilogue do: the same coordinates but
+/// the last, and last coordinates a constant apart by at least the width.
+/// Bulk copies complete in no set order, so overlapping tiles would leave
+/// either one's elements where register stores leave the later one's.
+static bool writeDisjointTiles(StoreOp x, StoreOp y) {
+  ValueRange cx = x.getCoords(), cy = y.getCoords();
+  if (cx.size() != cy.size() || cx.drop_back() != cy.drop_back())
+    return false;
+  auto [baseX, offX] = splitConstantOffset(cx.back());
+  auto [baseY, offY] = splitConstantOffset(cy.back());
+  if (baseX != baseY)
+    return false;
+  int64_t width = x.getValue().getType().getShape().back();
+  return width == y.getValue().getType().getShape().back() &&
+         std::abs(offX - offY) >= width;
+}
+
 /// Whether a role's `stores` can be staged: accumulator tiles of 16- or
 /// 32-bit elements (mayStageForTmaStore) that split into boxes
 /// (getStagingBoxCols), all stored from one block so that each runs once
 /// per pass over that block, in order (the bulk-group waits count on it),
-/// with one box per descriptor (its tensor map's). `boxes` holds the boxes
-/// of the descriptors staged so far; this role's are added where it can be
-/// staged.
+/// with one box per descriptor (its tensor map's), and stores of one tensor
+/// disjoint (writeDisjointTiles). `boxes` holds the boxes of the
+/// descriptors staged so far; this role's are added where it can be staged.
 static bool
 canStage(ArrayRef<StoreOp> stores,
          llvm::DenseMap<Value, std::pair<int64_t, int64_t>> &boxes) {
@@ -350,6 +382,11 @@ canStage(ArrayRef<StoreOp> stores,
     if (!added && it->second != box)
       return false;
   }
+  for (size_t i = 0; i < stores.size(); ++i)
+    for (size_t j = i + 1; j < stores.size(); ++j)
+      if (StoreOp x = stores[i], y = stores[j];
+          x.getDesc() == y.getDesc() && !writeDisjointTiles(x, y))
+        return false;
   boxes = std::move(mine);
   return true;
 }
