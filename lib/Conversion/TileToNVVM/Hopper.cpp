@@ -304,7 +304,9 @@ kiln::getTensorMapBox(BlockArgument arg,
   TmaBox box;
   box.box.assign(desc.getRank() - 2, 1);
   box.box.append({rows, cols});
-  box.swizzle = plan.getAs<IntegerAttr>("swizzle").getInt();
+  // Rows of 32, 64 or 128 bytes, each under the swizzle of its size.
+  box.swizzle =
+      cols * (store.getValue().getType().getElementTypeBitWidth() / 8);
   box.chunkElems = cols;
   box.rows = rows;
   return box;
@@ -428,7 +430,6 @@ int64_t kiln::planTmaStores(KernelOp kernel, int64_t smemBytes) {
     int64_t count = role.stores.size();
     for (StoreOp store : role.stores) {
       RankedTensorType type = store.getValue().getType();
-      int64_t eltBytes = type.getElementTypeBitWidth() / 8;
       int64_t boxCols = getStagingBoxCols(type);
       // Store j's tile was last written `count` stores ago; the wait before
       // store j's barrier frees the tile of store j + 1.
@@ -441,8 +442,6 @@ int64_t kiln::planTmaStores(KernelOp kernel, int64_t smemBytes) {
               b.getNamedAttr("barrier", b.getI64IntegerAttr(index + 1)),
               b.getNamedAttr("threads", b.getI64IntegerAttr(role.threads)),
               b.getNamedAttr("box_cols", b.getI64IntegerAttr(boxCols)),
-              b.getNamedAttr("swizzle",
-                             b.getI64IntegerAttr(boxCols * eltBytes)),
           }));
       offset += getTmaStoreStagingBytes(type);
     }
@@ -495,7 +494,7 @@ void kiln::emitTmaStore(OpBuilder &b, StoreOp op, Value vector,
   auto get = [&](StringRef name) {
     return plan.getAs<IntegerAttr>(name).getInt();
   };
-  int64_t wait = get("wait"), swizzle = get("swizzle");
+  int64_t wait = get("wait");
   // The NVVM barrier, not inline asm: its intrinsic is convergent, so LLVM
   // does not copy it into the elected thread's branches (bar.sync is
   // .aligned: a warp's threads must all run the same one).
@@ -515,6 +514,8 @@ void kiln::emitTmaStore(OpBuilder &b, StoreOp op, Value vector,
   int64_t boxCols = get("box_cols");
   int64_t rowBytes = boxCols * eltBytes;
   int64_t boxBytes = rows * rowBytes;
+  // Each box's rows are under the swizzle of their size (getTensorMapBox).
+  int64_t swizzle = rowBytes;
   Value tid = emitLayoutThreadId(b, loc, op);
 
   if (wait < 0) {

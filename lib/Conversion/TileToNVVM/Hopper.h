@@ -51,9 +51,9 @@ getTensorMapBox(mlir::BlockArgument arg,
 /// `slot` (byte offset of its tile in shared memory), `wait` (bulk groups
 /// the role's elected thread may leave in flight before the role's barrier,
 /// or -1: wait for all before writing), `barrier` (named barrier id),
-/// `threads` (the role's), `box_cols` (columns of the boxes the tile is
-/// copied out in, side by side in its slot) and `swizzle` (bytes: a box's
-/// row).
+/// `threads` (the role's) and `box_cols` (columns of the boxes the tile is
+/// copied out in, side by side in its slot; a box's row of 32, 64 or 128
+/// bytes takes the swizzle of its size).
 inline constexpr llvm::StringLiteral kTmaStoreAttrName = "kiln.tma_store";
 
 /// For a kernel with `tma_store`: stages the stores of each consumer role
